@@ -1,0 +1,20 @@
+using System.CommandLine;
+using QuantPipeline.Cli.Commands;
+
+namespace QuantPipeline.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand(
+            """
+            QuantPipeline (qp): market data to a deployed, monitored model.
+            ingest → features → train → validate & backtest → quality gate → registry → deploy → monitor.
+
+            Start with:  qp demo            (runs every stage on synthetic data in ./qp-demo)
+            """);
+        root.Subcommands.Add(DemoCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}

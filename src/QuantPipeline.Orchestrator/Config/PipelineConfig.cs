@@ -1,0 +1,103 @@
+using System.Text.Json.Serialization;
+
+namespace QuantPipeline.Orchestrator.Config;
+
+/// <summary>
+/// Configuration of the production pipeline. The first eight fields are those of the original
+/// specification, with its names (snake_case in files) and defaults.
+/// </summary>
+public sealed record PipelineConfig
+{
+    [JsonPropertyName("model_name")]
+    public string ModelName { get; init; } = "qp_mlp_daily";
+
+    [JsonPropertyName("universe")]
+    public string Universe { get; init; } = "all";
+
+    /// <summary>Training window in trading sessions (756 = three years).</summary>
+    [JsonPropertyName("training_window_days")]
+    public int TrainingWindowDays { get; init; } = 756;
+
+    /// <summary>Validation window in trading sessions (252 = one year).</summary>
+    [JsonPropertyName("validation_window_days")]
+    public int ValidationWindowDays { get; init; } = 252;
+
+    [JsonPropertyName("retraining_frequency")]
+    public string RetrainingFrequency { get; init; } = "monthly";
+
+    /// <summary>The gate passes only when the validation Sharpe is at least this.</summary>
+    [JsonPropertyName("min_sharpe_threshold")]
+    public double MinSharpeThreshold { get; init; } = 0.5;
+
+    /// <summary>The gate passes only when the validation max drawdown (a negative fraction) is at least this.</summary>
+    [JsonPropertyName("max_drawdown_threshold")]
+    public double MaxDrawdownThreshold { get; init; } = -0.15;
+
+    /// <summary>MLflow-style URI: sqlite:///relative.db (three slashes) or sqlite:////absolute.db (four).</summary>
+    [JsonPropertyName("model_registry_uri")]
+    public string ModelRegistryUri { get; init; } = "sqlite:///models.db";
+
+    [JsonPropertyName("market_store_path")]
+    public string MarketStorePath { get; init; } = "data/market.duckdb";
+
+    /// <summary>managed | native: which backend runs the rolling kernels.</summary>
+    [JsonPropertyName("compute_backend")]
+    public string ComputeBackend { get; init; } = "native";
+
+    [JsonPropertyName("seed")]
+    public int Seed { get; init; } = 7;
+
+    [JsonPropertyName("training_epochs")]
+    public int TrainingEpochs { get; init; } = 8;
+
+    [JsonPropertyName("backtest_quantile")]
+    public double BacktestQuantile { get; init; } = 0.1;
+
+    [JsonPropertyName("backtest_cost_bps")]
+    public double BacktestCostBps { get; init; } = 5.0;
+
+    /// <summary>Checks ranges and names; throws with every problem listed.</summary>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(ModelName))
+        {
+            problems.Add("model_name must not be empty");
+        }
+
+        if (TrainingWindowDays < 20)
+        {
+            problems.Add($"training_window_days must be at least 20, got {TrainingWindowDays}");
+        }
+
+        if (ValidationWindowDays < 20)
+        {
+            problems.Add($"validation_window_days must be at least 20, got {ValidationWindowDays}");
+        }
+
+        if (RetrainingFrequency is not ("daily" or "weekly" or "monthly" or "quarterly"))
+        {
+            problems.Add($"retraining_frequency must be daily, weekly, monthly or quarterly, got '{RetrainingFrequency}'");
+        }
+
+        if (MaxDrawdownThreshold is > 0 or < -1)
+        {
+            problems.Add($"max_drawdown_threshold is a negative fraction in [-1, 0] (e.g. -0.15), got {MaxDrawdownThreshold}");
+        }
+
+        if (ComputeBackend is not ("managed" or "native"))
+        {
+            problems.Add($"compute_backend must be managed or native, got '{ComputeBackend}'");
+        }
+
+        if (BacktestQuantile is <= 0 or > 0.5)
+        {
+            problems.Add($"backtest_quantile must be in (0, 0.5], got {BacktestQuantile}");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid pipeline configuration: " + string.Join("; ", problems) + ".");
+        }
+    }
+}

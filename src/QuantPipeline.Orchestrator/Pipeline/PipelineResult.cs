@@ -1,0 +1,20 @@
+using QuantPipeline.Core.Metrics;
+using QuantPipeline.Orchestrator.Gate;
+
+namespace QuantPipeline.Orchestrator.Pipeline;
+
+public sealed record FeatureDrift(string Feature, double Psi, string Level);
+
+public sealed record PipelineResult(
+    string RunId,
+    DateOnly AsOf,
+    PerformanceMetrics Metrics,
+    GateDecision Gate,
+    string ModelName,
+    int Version,
+    string ArtifactPath,
+    string ArtifactSha256,
+    string? SignalsPath,
+    IReadOnlyList<FeatureDrift> Drift,
+    IReadOnlyList<StageRecord> Stages,
+    string RunRecordPath);

@@ -1,0 +1,23 @@
+namespace QuantPipeline.Storage.Registry;
+
+/// <summary>What is registered for a new model version.</summary>
+public sealed record ModelVersionRequest(
+    string ModelName,
+    DateOnly AsOf,
+    string Status,
+    IReadOnlyDictionary<string, double> Metrics,
+    IReadOnlyDictionary<string, string> Parameters,
+    string ArtifactPath,
+    string ArtifactSha256);
+
+/// <summary>A registered, immutable model version.</summary>
+public sealed record ModelVersion(
+    string ModelName,
+    int Version,
+    DateOnly AsOf,
+    string Status,
+    DateTime CreatedAtUtc,
+    IReadOnlyDictionary<string, double> Metrics,
+    IReadOnlyDictionary<string, string> Parameters,
+    string ArtifactPath,
+    string ArtifactSha256);

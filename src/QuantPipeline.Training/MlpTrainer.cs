@@ -1,0 +1,104 @@
+using QuantPipeline.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QuantPipeline.Training;
+
+public sealed record MlpTrainingOptions
+{
+    public IReadOnlyList<int> Hidden { get; init; } = [64, 32];
+
+    public int Epochs { get; init; } = 8;
+
+    public int BatchSize { get; init; } = 1024;
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    public double WeightDecay { get; init; }
+
+    public int Seed { get; init; } = 7;
+}
+
+/// <summary>Loss after each epoch, in order.</summary>
+public sealed record TrainingCurve(IReadOnlyList<double> EpochLoss, double SamplesPerSecond, string Device);
+
+/// <summary>Trains an <see cref="MlpRegressor"/> with Adam on MSE, on CPU, deterministically for a seed.</summary>
+public static class MlpTrainer
+{
+    /// <param name="features">Row-major [rows, columns] sample matrix.</param>
+    /// <param name="targets">One target per row.</param>
+    public static (MlpRegressor Model, TrainingCurve Curve) Train(float[] features, float[] targets, int rows, int columns, MlpTrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(options);
+        if (rows < 1 || columns < 1 || features.Length != (long)rows * columns || targets.Length != rows)
+        {
+            throw new ArgumentException($"Expected {rows}×{columns} features and {rows} targets, got {features.Length} and {targets.Length}.");
+        }
+
+        random.manual_seed(options.Seed);
+        var model = new MlpRegressor(columns, options.Hidden);
+        using var x = tensor(features, [rows, columns]);
+        using var y = tensor(targets, [rows]);
+        using var optimizer = optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        var generator = new Generator((ulong)options.Seed);
+        var losses = new List<double>(options.Epochs);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        model.train();
+        for (var epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            using var epochScope = NewDisposeScope();
+            var order = randperm(rows, generator: generator);
+            double total = 0;
+            for (var start = 0; start < rows; start += options.BatchSize)
+            {
+                using var step = NewDisposeScope();
+                var length = Math.Min(options.BatchSize, rows - start);
+                var index = order.narrow(0, start, length);
+                var batchX = x.index_select(0, index);
+                var batchY = y.index_select(0, index);
+                optimizer.zero_grad();
+                var loss = nn.functional.mse_loss(model.forward(batchX), batchY);
+                loss.backward();
+                optimizer.step();
+                total += loss.item<float>() * length;
+            }
+
+            losses.Add(total / rows);
+        }
+
+        model.eval();
+        var samplesPerSecond = (double)rows * options.Epochs / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+        return (model, new TrainingCurve(losses, samplesPerSecond, "cpu"));
+    }
+
+    /// <summary>Predictions for a row-major [rows, columns] matrix.</summary>
+    public static float[] Predict(MlpRegressor model, float[] features, int rows, int columns)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (rows == 0)
+        {
+            return [];
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.eval();
+        var output = model.forward(tensor(features, [rows, columns]));
+        return output.data<float>().ToArray();
+    }
+
+    public static double MeanSquaredError(MlpRegressor model, float[] features, float[] targets, int rows, int columns)
+    {
+        var predictions = Predict(model, features, rows, columns);
+        double sum = 0;
+        for (var i = 0; i < rows; i++)
+        {
+            var d = predictions[i] - (double)targets[i];
+            sum += d * d;
+        }
+
+        return sum / rows;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using QuantPipeline.Cli.Commands;
+using QuantPipeline.Orchestrator.Pipeline;
+using QuantPipeline.Storage.Registry;
+
+namespace QuantPipeline.EndToEnd.Tests;
+
+public sealed class DemoPipelineTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("qp-e2e-").FullName;
+
+    [Fact]
+    public void Demo_runs_every_stage_registers_and_deploys_and_a_second_run_registers_version_2()
+    {
+        var stages = new List<StageRecord>();
+        var first = new ProductionPipeline(DemoCommand.Config, _dir, stages.Add).RunDemo(DemoCommand.Market);
+
+        Assert.Equal(
+            ["ingest", "prepare", "features", "train", "validate", "gate", "register", "deploy", "monitor"],
+            stages.Select(s => s.Stage));
+        Assert.All(stages, s => Assert.Equal("ok", s.Status));
+        Assert.Equal(1, first.Version);
+        Assert.True(first.Gate.Passed, first.Gate.Describe());
+
+        // Registry row: metrics as computed, artifact hash matches the file on disk.
+        using (var registry = SqliteModelRegistry.Open("sqlite:///models.db", _dir))
+        {
+            var row = registry.GetVersion("demo_mlp", 1);
+            Assert.Equal(first.Metrics.Sharpe, row.Metrics["sharpe"], 12);
+            Assert.Equal(first.Metrics.MaxDrawdown, row.Metrics["max_drawdown"], 12);
+            Assert.Equal("approved", row.Status);
+            Assert.Equal(new DateOnly(2023, 12, 29), row.AsOf);
+            Assert.True(File.Exists(row.ArtifactPath));
+            Assert.Equal(row.ArtifactSha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(row.ArtifactPath))));
+            Assert.StartsWith(_dir, row.ArtifactPath);
+        }
+
+        // Signals: one row per symbol, ranked by score, stamped with model and version.
+        var lines = File.ReadAllLines(first.SignalsPath!);
+        Assert.Equal("as_of,symbol,score,rank,model_name,model_version", lines[0]);
+        Assert.Equal(51, lines.Length);
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.All(rows, r => Assert.Equal("2023-12-29", r[0]));
+        Assert.All(rows, r => Assert.Equal("demo_mlp", r[4]));
+        Assert.All(rows, r => Assert.Equal("1", r[5]));
+        Assert.Equal(Enumerable.Range(1, 50).Select(i => i.ToString(CultureInfo.InvariantCulture)), rows.Select(r => r[3]));
+        var scores = rows.Select(r => double.Parse(r[2], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(scores.OrderByDescending(s => s), scores);
+        Assert.Equal(50, rows.Select(r => r[1]).Distinct().Count());
+
+        Assert.Equal(6, first.Drift.Count);
+        Assert.All(first.Drift, d => Assert.True(d.Psi >= 0 && double.IsFinite(d.Psi)));
+
+        // Second run: the store is reused, the model retrained identically, and version 2 registered.
+        var second = new ProductionPipeline(DemoCommand.Config, _dir).RunDemo(DemoCommand.Market);
+        Assert.Equal(2, second.Version);
+        Assert.Equal(first.Metrics.Sharpe, second.Metrics.Sharpe, 12);
+        Assert.Equal(first.ArtifactSha256, second.ArtifactSha256);
+        Assert.Equal("2", File.ReadAllLines(second.SignalsPath!)[1].Split(',')[5]);
+    }
+
+    [Fact]
+    public void Too_little_history_fails_the_prepare_stage_with_what_is_needed()
+    {
+        var config = DemoCommand.Config with { TrainingWindowDays = 756 };
+        var e = Assert.Throws<PipelineStageException>(() => new ProductionPipeline(config, _dir).RunDemo(DemoCommand.Market));
+        Assert.Equal("prepare", e.Stage);
+        Assert.Contains("sessions", e.Message);
+        Assert.Contains("756", e.Message);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
