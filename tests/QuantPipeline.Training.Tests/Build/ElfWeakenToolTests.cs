@@ -58,8 +58,9 @@ public sealed class ElfWeakenToolTests : IDisposable
     {
         var copy = CopyOfTorchSharp();
         var before = File.ReadAllBytes(copy);
-        // Debian 12's libstdc++ stops at GLIBCXX_3.4.30, so 3.4.32 is absent on this host.
-        var (exit, output) = RunTool(copy, "--version", "GLIBCXX_3.4.32", "--host-lib", HostLibStdCxx);
+        // A host library without GLIBCXX_3.4.32 (Debian 12's libstdc++ stops at 3.4.30; libc has no GLIBCXX at all,
+        // which keeps the test independent of the distribution it runs on).
+        var (exit, output) = RunTool(copy, "--version", "GLIBCXX_3.4.32", "--host-lib", HostLibC);
         Assert.Equal(0, exit);
         Assert.StartsWith("patched", output);
         Assert.Contains("_ZSt21ios_base_library_initv", output);
@@ -69,7 +70,7 @@ public sealed class ElfWeakenToolTests : IDisposable
         Assert.Single(changed);
         Assert.Equal(0x2, after[changed[0]] & ~before[changed[0]]); // VER_FLG_WEAK set, nothing else
 
-        var (again, secondOutput) = RunTool(copy, "--version", "GLIBCXX_3.4.32", "--host-lib", HostLibStdCxx);
+        var (again, secondOutput) = RunTool(copy, "--version", "GLIBCXX_3.4.32", "--host-lib", HostLibC);
         Assert.Equal(0, again);
         Assert.StartsWith("already-weak", secondOutput);
     }
@@ -115,7 +116,7 @@ public sealed class ElfWeakenToolTests : IDisposable
         var link = Path.Combine(_dir, "linked.so");
         Assert.Equal(0, Link(copy, link));
         var before = Sha(copy);
-        var (exit, _) = RunTool(link, "--version", "GLIBCXX_3.4.32", "--host-lib", HostLibStdCxx);
+        var (exit, _) = RunTool(link, "--version", "GLIBCXX_3.4.32", "--host-lib", HostLibC);
         Assert.Equal(0, exit);
         Assert.Equal(before, Sha(copy)); // the other name of the inode (think: the NuGet cache) is untouched
         Assert.NotEqual(before, Sha(link));
@@ -130,7 +131,7 @@ public sealed class ElfWeakenToolTests : IDisposable
         Assert.Equal(0, exit);
         Assert.True(text.StartsWith("already-weak", StringComparison.Ordinal) || text.StartsWith("host-provides", StringComparison.Ordinal), text);
         var (_, cacheText) = RunTool(CachedTorchSharp, "--version", "GLIBCXX_3.4.32", "--host-lib", HostLibStdCxx, "--dry-run");
-        Assert.StartsWith("would-patch", cacheText);
+        Assert.True(cacheText.StartsWith("would-patch", StringComparison.Ordinal) || cacheText.StartsWith("host-provides", StringComparison.Ordinal), cacheText);
     }
 
     private static int Link(string existing, string newName)
