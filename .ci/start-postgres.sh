@@ -2,8 +2,11 @@
 # Starts a throw-away PostgreSQL cluster for the registry tests on 127.0.0.1 and a free port, installing the
 # server from Debian packages when it is missing. Idempotent: a cluster this script started and that still
 # answers is reused. Prints the connection URI on stdout (the only stdout line); progress goes to stderr.
+# `start-postgres.sh --stop` stops the cluster and removes it.
 set -euo pipefail
-state_dir=${QP_PG_STATE_DIR:-/tmp/qp-ci-postgres}
+cd "$(dirname "$0")/.."
+# One cluster per checkout, so two checkouts testing at once do not share databases.
+state_dir=${QP_PG_STATE_DIR:-${TMPDIR:-/tmp}/qp-ci-postgres-$(pwd | md5sum | cut -c1-8)}
 
 find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 bin=$(find_bin || true)
@@ -24,6 +27,14 @@ owner=$(id -un)
 if [ "$(id -u)" = 0 ]; then
   owner=postgres
   run_as=(runuser -u postgres --)
+fi
+
+if [ "${1:-}" = "--stop" ]; then
+  if [ -n "$bin" ] && [ -d "$state_dir/data" ]; then
+    "${run_as[@]}" "$bin/pg_ctl" -D "$state_dir/data" -m fast stop >&2 || true
+  fi
+  rm -rf "$state_dir"
+  exit 0
 fi
 
 if [ -f "$state_dir/uri" ] && "${run_as[@]}" "$bin/pg_ctl" -D "$state_dir/data" status >/dev/null 2>&1; then

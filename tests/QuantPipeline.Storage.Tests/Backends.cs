@@ -46,7 +46,7 @@ public sealed class TestRegistry : IDisposable
         }
 
         var server = PostgresUri ?? throw new InvalidOperationException(
-            "CI=true but QP_TEST_POSTGRES_URI is not set: .ci/run must start PostgreSQL (.ci/start-postgres.sh) before the tests.");
+            "CI=true (or QP_REQUIRE_POSTGRES=1) but QP_TEST_POSTGRES_URI is not set: .ci/run must start PostgreSQL (.ci/start-postgres.sh) before the tests.");
         _adminConnection = RegistryUri.Parse(server, Directory).Location;
         _database = $"qp_test_{Guid.NewGuid():N}";
         using (var connection = new NpgsqlConnection(_adminConnection))
@@ -63,7 +63,9 @@ public sealed class TestRegistry : IDisposable
 
     public static string? PostgresUri => Environment.GetEnvironmentVariable("QP_TEST_POSTGRES_URI") is { Length: > 0 } uri ? uri : null;
 
-    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool InCi =>
+        string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)
+        || Environment.GetEnvironmentVariable("QP_REQUIRE_POSTGRES") == "1";
 
     public string Uri { get; }
 
