@@ -44,6 +44,30 @@ public sealed class DeploymentTests(DeployedDemo demo) : IClassFixture<DeployedD
     }
 
     [Fact]
+    public void A_changed_configuration_and_a_failed_run_are_audited_and_the_chain_stays_intact()
+    {
+        var dir = demo.Copy();
+        try
+        {
+            var changed = DemoCommand.Config with { TrainingWindowDays = 756 };
+            Assert.Throws<QuantPipeline.Orchestrator.Pipeline.PipelineStageException>(() => new QuantPipeline.Orchestrator.Pipeline.ProductionPipeline(changed, dir).Run(AsOf));
+            using var registry = Open(dir);
+            var added = registry.Audit.Read().Skip(15).ToList();
+            Assert.Equal(["config.change", "run.start", "stage.prepare", "run.end"], added.Select(e => e.Action));
+            var change = JsonDocument.Parse(added[0].PayloadJson).RootElement;
+            Assert.Equal(registry.GetVersion("demo_mlp", 1).Lineage!.ConfigHash, change.GetProperty("previous_config_hash").GetString());
+            Assert.Equal(756, change.GetProperty("config").GetProperty("training_window_days").GetInt32());
+            Assert.Equal("failed", JsonDocument.Parse(added[2].PayloadJson).RootElement.GetProperty("status").GetString());
+            Assert.Contains("756", JsonDocument.Parse(added[3].PayloadJson).RootElement.GetProperty("error").GetString());
+            Assert.True(registry.Audit.Verify().Intact);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_version_records_its_full_lineage()
     {
         using var registry = Open(demo.Directory);

@@ -70,12 +70,18 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         Directory.CreateDirectory(WorkingDirectory);
         var runId = $"{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid().ToString("N")[..8]}";
         using var registry = ModelRegistry.Open(Config.ModelRegistryUri, WorkingDirectory);
+        var configHash = LineageHashes.ConfigHash(Config);
+        if (PreviousConfigHash(registry) is { } previous && previous != configHash)
+        {
+            registry.Audit.Append("config.change", new { model = Config.ModelName, previous_config_hash = previous, config_hash = configHash, config = System.Text.Json.JsonDocument.Parse(LineageHashes.CanonicalConfig(Config)).RootElement });
+        }
+
         registry.Audit.Append("run.start", new
         {
             run_id = runId,
             model = Config.ModelName,
             as_of = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            config_hash = LineageHashes.ConfigHash(Config),
+            config_hash = configHash,
             code_version = CodeVersion.Current,
             working_directory = WorkingDirectory,
         });
@@ -95,6 +101,26 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             registry.Audit.Append("run.end", new { run_id = runId, status = "failed", error = e.Message });
             throw;
         }
+    }
+
+    /// <summary>The configuration hash of this model's latest run in the audit trail, to record configuration changes.</summary>
+    private string? PreviousConfigHash(ModelRegistry registry)
+    {
+        foreach (var entry in registry.Audit.Read().Reverse())
+        {
+            if (entry.Action != "run.start")
+            {
+                continue;
+            }
+
+            using var payload = System.Text.Json.JsonDocument.Parse(entry.PayloadJson);
+            if (payload.RootElement.TryGetProperty("model", out var model) && model.GetString() == Config.ModelName)
+            {
+                return payload.RootElement.TryGetProperty("config_hash", out var hash) ? hash.GetString() : null;
+            }
+        }
+
+        return null;
     }
 
     private PipelineResult Run(DateOnly requestedAsOf, StageRunner runner, ModelRegistry registry, string runId)
@@ -189,6 +215,11 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 var current = values.AsSpan((t - MonitorWindow) * n, MonitorWindow * n);
                 var psi = PopulationStability.Psi(reference, current);
                 list.Add(new FeatureDrift(name, psi, psi >= 0.2 ? "alert" : psi >= 0.1 ? "warn" : "ok"));
+            }
+
+            foreach (var alert in list.Where(d => d.Level == "alert"))
+            {
+                registry.Audit.Append("monitor.alert", new { run_id = runId, model = Config.ModelName, kind = "feature_drift", feature = alert.Feature, psi = alert.Psi, threshold = 0.2 });
             }
 
             return (list, "PSI vs training: " + string.Join(", ", list.Select(d => $"{d.Feature} {d.Psi:0.000} {d.Level}")));
