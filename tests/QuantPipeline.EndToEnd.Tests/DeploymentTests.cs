@@ -15,7 +15,8 @@ using QuantPipeline.Storage.Registry;
 namespace QuantPipeline.EndToEnd.Tests;
 
 /// <summary>Registry, audit trail, deployment and reproduction around one real demo run.</summary>
-public sealed class DeploymentTests(DeployedDemo demo) : IClassFixture<DeployedDemo>
+[Collection(DeployedDemoCollection.Name)]
+public sealed class DeploymentTests(DeployedDemo demo)
 {
     private static readonly DateOnly AsOf = new(2023, 12, 29);
 
@@ -257,6 +258,9 @@ public sealed class DeploymentTests(DeployedDemo demo) : IClassFixture<DeployedD
             (exit, _, error) = await QpProcess.RunAsync("registry", "rollback", "demo_mlp", "--workdir", dir);
             Assert.Equal(1, exit);
             Assert.Contains("no previous holder", error);
+
+            (exit, output, _) = await QpProcess.RunAsync("registry", "history", "demo_mlp", "--workdir", dir, "--json");
+            Assert.Equal(["promote", "promote", "rollback"], JsonDocument.Parse(output).RootElement.EnumerateArray().Select(c => c.GetProperty("action").GetString()));
 
             (exit, output, _) = await QpProcess.RunAsync("lineage", "demo_mlp@2", "--workdir", dir, "--json");
             Assert.Equal(["demo_mlp@2", "demo_mlp@1"], JsonDocument.Parse(output).RootElement.EnumerateArray().Select(v => v.GetProperty("reference").GetString()));

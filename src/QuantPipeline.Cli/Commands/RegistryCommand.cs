@@ -4,7 +4,7 @@ using QuantPipeline.Storage.Registry;
 
 namespace QuantPipeline.Cli.Commands;
 
-/// <summary><c>qp registry list | show | compare | promote | rollback</c>.</summary>
+/// <summary><c>qp registry list | show | compare | promote | rollback | history</c>.</summary>
 public static class RegistryCommand
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -23,12 +23,40 @@ public static class RegistryCommand
               qp registry compare demo_mlp@1 demo_mlp@2 --workdir qp-demo
               qp registry promote demo_mlp 2 --alias production --workdir qp-demo
               qp registry rollback demo_mlp --workdir qp-demo
+              qp registry history demo_mlp --workdir qp-demo
             """);
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(Promote());
         command.Subcommands.Add(Rollback());
+        command.Subcommands.Add(History());
+        return command;
+    }
+
+    private static Command History()
+    {
+        var (registry, workdir, json) = (RegistryOptions.Registry(), RegistryOptions.Workdir(), RegistryOptions.JsonOutput());
+        var name = new Argument<string>("name") { Description = "Model name." };
+        var alias = new Option<string?>("--alias") { Description = "Only this alias (default: all)." };
+        var command = new Command("history", "Shows every move of the model's aliases: promotions and rollbacks, with who and when.") { name, alias, registry, workdir, json };
+        command.SetAction(parse => RegistryOptions.Guard(() =>
+        {
+            using var r = RegistryOptions.Open(parse.GetValue(registry)!, parse.GetValue(workdir)!);
+            var changes = r.AliasHistory(parse.GetValue(name)!, parse.GetValue(alias));
+            if (parse.GetValue(json))
+            {
+                RegistryOptions.PrintJson(changes.Select(c => new { model = c.ModelName, c.Alias, seq = c.Sequence, c.Action, version = c.Version, previous_version = c.PreviousVersion, at = c.AtUtc, c.Actor }));
+                return 0;
+            }
+
+            foreach (var c in changes)
+            {
+                Console.WriteLine(string.Create(Inv, $"{c.AtUtc:yyyy-MM-dd HH:mm:ss}Z  {c.Alias,-12} #{c.Sequence,-4} {c.Action,-8} {(c.PreviousVersion is int p ? p.ToString(Inv) : "none")} → {c.Version}  by {c.Actor}"));
+            }
+
+            return 0;
+        }));
         return command;
     }
 
