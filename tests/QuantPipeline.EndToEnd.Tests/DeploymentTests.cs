@@ -163,14 +163,24 @@ public sealed class DeploymentTests(DeployedDemo demo)
             var bytes = File.ReadAllBytes(artifact);
             bytes[^10] ^= 0x01;
             File.WriteAllBytes(artifact, bytes);
-            var version = ModelRegistry.Open("sqlite:///models.db", dir).GetVersion("demo_mlp", 1) with { ArtifactPath = artifact };
+            ModelVersion version;
+            using (var registry = Open(dir))
+            {
+                version = registry.GetVersion("demo_mlp", 1) with { ArtifactPath = artifact };
+            }
+
             var e = Assert.Throws<ArtifactIntegrityException>(() => BatchInference.LoadModel(version));
             Assert.Contains("altered", e.Message);
             Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), e.ActualSha256);
 
             // The registry row points into the original folder; the CLI is run against the original with a tampered copy swapped in.
             var original = demo.Directory;
-            var stored = ModelRegistry.Open("sqlite:///models.db", original).GetVersion("demo_mlp", 1).ArtifactPath;
+            string stored;
+            using (var registry = Open(original))
+            {
+                stored = registry.GetVersion("demo_mlp", 1).ArtifactPath;
+            }
+
             var backup = File.ReadAllBytes(stored);
             File.WriteAllBytes(stored, bytes);
             try
