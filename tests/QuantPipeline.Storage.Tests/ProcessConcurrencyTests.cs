@@ -12,11 +12,8 @@ public sealed class ProcessConcurrencyTests
     [Theory, SqliteBackend, PostgresBackend]
     public async Task Parallel_processes_never_lose_or_duplicate_a_version_or_an_audit_entry(string backend)
     {
+        // The registry does not exist yet: the workers race on creating and migrating it, then on registrations.
         using var test = new TestRegistry(backend);
-        using (test.Open())
-        {
-            // Created up front so the workers race on registrations, not only on migrations.
-        }
 
         var worker = Path.Combine(AppContext.BaseDirectory, "QuantPipeline.RegistryWorker.dll");
         var processes = Enumerable.Range(0, Processes).Select(i =>
