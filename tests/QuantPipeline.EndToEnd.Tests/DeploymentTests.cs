@@ -219,6 +219,22 @@ public sealed class DeploymentTests(DeployedDemo demo)
             Assert.Equal(version.ArtifactSha256, report.ReproducedArtifactSha256);
             Assert.Equal(6, report.Metrics.Count);
             Assert.Equal("reproduce", registry.Audit.Read()[^1].Action);
+
+            // A version whose recorded weights and Sharpe differ from what its lineage trains is reported as such.
+            var bytes = File.ReadAllBytes(version.ArtifactPath);
+            bytes[^2] ^= 0x01; // a low byte of the last weight: still a loadable model, slightly different
+            var altered = Path.Combine(dir, "altered.pt");
+            File.WriteAllBytes(altered, bytes);
+            var (sha, path) = new ContentAddressedArtifactStore(Path.Combine(dir, "artifacts")).Put(altered, move: true);
+            var impostor = registry.Register(new ModelVersionRequest("demo_mlp", AsOf, "approved", new Dictionary<string, double>(version.Metrics) { ["sharpe"] = 9.0 }, version.Parameters, path, sha)
+            {
+                Lineage = version.Lineage,
+            });
+            var different = Reproducer.Reproduce(registry, impostor, dir);
+            Assert.False(different.Identical);
+            Assert.False(different.WeightsIdentical);
+            Assert.InRange(different.MaxAbsWeightDifference, 1e-12, 1e-2);
+            Assert.Equal(["sharpe"], different.Metrics.Where(m => !m.Identical).Select(m => m.Name));
         }
         finally
         {
