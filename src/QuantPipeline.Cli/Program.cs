@@ -15,6 +15,11 @@ public static class Program
             Start with:  qp demo            (runs every stage on synthetic data in ./qp-demo)
             """);
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(RegistryCommand.Create());
+        root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(LineageCommand.Create());
+        root.Subcommands.Add(ReproduceCommand.Create());
+        root.Subcommands.Add(InferCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

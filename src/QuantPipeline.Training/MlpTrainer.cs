@@ -25,6 +25,8 @@ public sealed record TrainingCurve(IReadOnlyList<double> EpochLoss, double Sampl
 /// <summary>Trains an <see cref="MlpRegressor"/> with Adam on MSE, on CPU, deterministically for a seed.</summary>
 public static class MlpTrainer
 {
+    private static readonly Lock SeedLock = new();
+
     /// <param name="features">Row-major [rows, columns] sample matrix.</param>
     /// <param name="targets">One target per row.</param>
     public static (MlpRegressor Model, TrainingCurve Curve) Train(float[] features, float[] targets, int rows, int columns, MlpTrainingOptions options)
@@ -37,8 +39,15 @@ public static class MlpTrainer
             throw new ArgumentException($"Expected {rows}×{columns} features and {rows} targets, got {features.Length} and {targets.Length}.");
         }
 
-        random.manual_seed(options.Seed);
-        var model = new MlpRegressor(columns, options.Hidden);
+        // The initial weights come from torch's process-wide generator: seeding and drawing must not interleave
+        // with another training in the same process, or the same seed would give different weights.
+        MlpRegressor model;
+        lock (SeedLock)
+        {
+            random.manual_seed(options.Seed);
+            model = new MlpRegressor(columns, options.Hidden);
+        }
+
         using var x = tensor(features, [rows, columns]);
         using var y = tensor(targets, [rows]);
         using var optimizer = optim.Adam(model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);

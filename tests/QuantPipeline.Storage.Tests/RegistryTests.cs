@@ -26,6 +26,42 @@ public sealed class RegistryTests : IDisposable
         Assert.Equal(expected, parsed.Location);
     }
 
+    [Fact]
+    public void Postgres_uris_become_connection_strings()
+    {
+        var parsed = RegistryUri.Parse("postgresql://qp:s%40cret@db.example:6543/models?Timeout=5", "/tmp");
+        Assert.True(parsed.IsPostgres);
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(parsed.Location);
+        Assert.Equal(("db.example", 6543, "models", "qp", "s@cret", 5), (builder.Host, builder.Port, builder.Database, builder.Username, builder.Password, builder.Timeout));
+        Assert.Equal(5432, new Npgsql.NpgsqlConnectionStringBuilder(RegistryUri.Parse("postgres://u@h/d", "/tmp").Location).Port);
+        Assert.Throws<FormatException>(() => RegistryUri.Parse("postgresql://u@h:5432/", "/tmp"));
+    }
+
+    [Fact]
+    public void A_registry_written_before_migrations_upgrades_in_place_and_keeps_its_versions()
+    {
+        var path = Path.Combine(_dir, "legacy.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            connection.Open();
+            using var create = connection.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE model_versions (model_name TEXT NOT NULL, version INTEGER NOT NULL, as_of TEXT NOT NULL, status TEXT NOT NULL,
+                    created_at TEXT NOT NULL, metrics_json TEXT NOT NULL, params_json TEXT NOT NULL, artifact_path TEXT NOT NULL,
+                    artifact_sha256 TEXT NOT NULL, PRIMARY KEY (model_name, version));
+                INSERT INTO model_versions VALUES ('old', 1, '2023-01-02', 'approved', '2023-01-02T10:00:00.0000000Z', '{"sharpe":0.9}', '{}', '/a.pt', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb');
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        using var registry = new SqliteModelRegistry(path);
+        Assert.Equal([1, 2], registry.AppliedMigrations());
+        Assert.Equal(0.9, registry.GetVersion("old", 1).Metrics["sharpe"]);
+        Assert.Null(registry.GetVersion("old", 1).Lineage);
+        Assert.Equal(2, registry.Register(Request("old")).Version);
+        Assert.Equal(["old"], registry.ListModels().Select(m => m.Name));
+    }
+
     [Theory]
     [InlineData("mysql://host/db")]
     [InlineData("sqlite:///")]

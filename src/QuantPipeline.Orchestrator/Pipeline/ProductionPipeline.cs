@@ -9,6 +9,8 @@ using QuantPipeline.Core.Monitoring;
 using QuantPipeline.Core.Panels;
 using QuantPipeline.Core.Synthetic;
 using QuantPipeline.Orchestrator.Config;
+using QuantPipeline.Orchestrator.Deploy;
+using QuantPipeline.Orchestrator.Lineage;
 using QuantPipeline.Orchestrator.Gate;
 using QuantPipeline.Storage.Artifacts;
 using QuantPipeline.Storage.Market;
@@ -20,7 +22,9 @@ namespace QuantPipeline.Orchestrator.Pipeline;
 
 /// <summary>
 /// The staged pipeline: ingest → prepare → features → train → validate → gate → register → deploy → monitor.
-/// Everything lives under one working folder: the DuckDB store, the SQLite registry, artifacts, signals and run records.
+/// Everything lives under one working folder: the DuckDB store, the registry (SQLite unless the config names PostgreSQL),
+/// the content-addressed artifacts, signals and run records. Every run, stage, gate decision, registration and promotion
+/// is appended to the registry's audit trail, and each version records its full lineage.
 /// </summary>
 public sealed class ProductionPipeline(PipelineConfig config, string workingDirectory, Action<StageRecord>? onStageEnd = null)
 {
@@ -34,154 +38,166 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     public PipelineResult RunDemo(SyntheticMarketOptions market)
     {
         ArgumentNullException.ThrowIfNull(market);
-        var runner = new StageRunner(onStageEnd);
-        runner.Run("ingest", () =>
+        return Audited(market.To, (runner, registry, runId) =>
         {
-            using var store = MarketStore.Open(StorePath);
-            var existing = store.CountDailyBars();
-            if (existing > 0)
+            runner.Run("ingest", () =>
             {
-                return (0L, $"store already holds {existing:N0} bars; nothing to ingest");
-            }
+                using var store = MarketStore.Open(StorePath);
+                var existing = store.CountDailyBars();
+                if (existing > 0)
+                {
+                    return (0L, $"store already holds {existing:N0} bars; nothing to ingest");
+                }
 
-            var stored = store.IngestDailyBars(SyntheticDailyMarket.Generate(market));
-            return (stored, $"{stored:N0} synthetic daily bars ({market.Symbols} symbols, {market.From:yyyy-MM-dd}..{market.To:yyyy-MM-dd}, seed {market.Seed}) → {StorePath}");
+                var stored = store.IngestDailyBars(SyntheticDailyMarket.Generate(market));
+                return (stored, $"{stored:N0} synthetic daily bars ({market.Symbols} symbols, {market.From:yyyy-MM-dd}..{market.To:yyyy-MM-dd}, seed {market.Seed}) → {StorePath}");
+            });
+            return Run(market.To, runner, registry, runId);
         });
-        return Run(market.To, runner);
     }
 
-    public PipelineResult Run(DateOnly asOf) => Run(asOf, new StageRunner(onStageEnd));
+    public PipelineResult Run(DateOnly asOf) => Audited(asOf, (runner, registry, runId) => Run(asOf, runner, registry, runId));
 
     private string StorePath => Path.Combine(WorkingDirectory, Config.MarketStorePath);
 
-    private PipelineResult Run(DateOnly requestedAsOf, StageRunner runner)
+    /// <summary>
+    /// Opens the registry for the run and appends to its audit trail: the run's start (with the configuration
+    /// hash and code version), each stage's outcome as it ends, and the run's end, failed runs included.
+    /// </summary>
+    private PipelineResult Audited(DateOnly asOf, Func<StageRunner, ModelRegistry, string, PipelineResult> body)
     {
         Config.Validate();
         Directory.CreateDirectory(WorkingDirectory);
         var runId = $"{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid().ToString("N")[..8]}";
-        IComputeBackend backend = Config.ComputeBackend == "managed" ? ManagedBackend.Instance : NativeBackend.Instance;
-
-        // prepare: point in time — only bars dated at or before the as-of are loaded.
-        var (panel, snapshotId) = runner.Run("prepare", () =>
+        using var registry = ModelRegistry.Open(Config.ModelRegistryUri, WorkingDirectory);
+        var configHash = LineageHashes.ConfigHash(Config);
+        if (PreviousConfigHash(registry) is { } previous && previous != configHash)
         {
-            using var store = MarketStore.Open(StorePath, readOnly: true);
-            var sessionsNeeded = SkeletonFeatureSet.Lookback + Config.TrainingWindowDays + Config.ValidationWindowDays + 2;
-            var from = requestedAsOf.AddDays(-(int)Math.Ceiling(sessionsNeeded * 7.0 / 5.0) - 14);
-            var loaded = store.LoadDailyPanel(from, requestedAsOf, ["open", "high", "low", "close", "volume"]);
-            if (loaded.T < sessionsNeeded)
+            registry.Audit.Append("config.change", new { model = Config.ModelName, previous_config_hash = previous, config_hash = configHash, config = System.Text.Json.JsonDocument.Parse(LineageHashes.CanonicalConfig(Config)).RootElement });
+        }
+
+        registry.Audit.Append("run.start", new
+        {
+            run_id = runId,
+            model = Config.ModelName,
+            as_of = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            config_hash = configHash,
+            code_version = CodeVersion.Current,
+            working_directory = WorkingDirectory,
+        });
+        var runner = new StageRunner(record =>
+        {
+            registry.Audit.Append($"stage.{record.Stage}", new { run_id = runId, status = record.Status, seconds = record.Seconds, detail = record.Detail, error = record.Error });
+            onStageEnd?.Invoke(record);
+        });
+        try
+        {
+            var result = body(runner, registry, runId);
+            registry.Audit.Append("run.end", new { run_id = runId, status = "ok", model = result.ModelName, version = result.Version, gate_passed = result.Gate.Passed, deployed = result.SignalsPath is not null });
+            return result;
+        }
+        catch (Exception e)
+        {
+            registry.Audit.Append("run.end", new { run_id = runId, status = "failed", error = e.Message });
+            throw;
+        }
+    }
+
+    /// <summary>The configuration hash of this model's latest run in the audit trail, to record configuration changes.</summary>
+    private string? PreviousConfigHash(ModelRegistry registry)
+    {
+        foreach (var entry in registry.Audit.Read().Reverse())
+        {
+            if (entry.Action != "run.start")
             {
-                throw new InvalidOperationException(
-                    $"Only {loaded.T} sessions are stored up to {requestedAsOf:yyyy-MM-dd}; lookback {SkeletonFeatureSet.Lookback} + training {Config.TrainingWindowDays} + validation {Config.ValidationWindowDays} + 2 label sessions need {sessionsNeeded}. Ingest more history or shorten the windows.");
+                continue;
             }
 
-            var id = store.SnapshotId(DateOnly.FromDateTime(loaded.Timestamps[0]), requestedAsOf);
-            return ((loaded, id), $"{loaded.T} sessions × {loaded.N} symbols up to {DateOnly.FromDateTime(loaded.Timestamps[^1]):yyyy-MM-dd}, snapshot {id}");
-        });
-        var asOf = DateOnly.FromDateTime(panel.Timestamps[^1]);
+            using var payload = System.Text.Json.JsonDocument.Parse(entry.PayloadJson);
+            if (payload.RootElement.TryGetProperty("model", out var model) && model.GetString() == Config.ModelName)
+            {
+                return payload.RootElement.TryGetProperty("config_hash", out var hash) ? hash.GetString() : null;
+            }
+        }
+
+        return null;
+    }
+
+    private PipelineResult Run(DateOnly requestedAsOf, StageRunner runner, ModelRegistry registry, string runId)
+    {
+        var trained = TrainAndValidate(requestedAsOf, runner);
+        var (panel, snapshotId, asOf, train, metrics) = (trained.Panel, trained.SnapshotId, trained.AsOf, trained.Training, trained.Metrics);
+        var (trainStart, trainEnd) = (trained.TrainStart, trained.TrainEnd);
         int t = panel.T, n = panel.N;
-
-        // features and labels
-        var (modelInputs, label) = runner.Run("features", () =>
-        {
-            SkeletonFeatureSet.Compute(panel, backend);
-            var inputs = new float[SkeletonFeatureSet.Names.Length][];
-            for (var f = 0; f < inputs.Length; f++)
-            {
-                inputs[f] = new float[t * n];
-                PanelOps.CrossSectionalZScore(panel.Field(SkeletonFeatureSet.Names[f]), inputs[f], panel.Membership, t, n, clip: 5f);
-            }
-
-            var forward = new float[t * n];
-            PanelOps.ForwardReturn(panel.Field("close"), forward, t, n, 1);
-            return ((inputs, forward), $"{SkeletonFeatureSet.Names.Length} features ({string.Join(", ", SkeletonFeatureSet.Names)}) on the {backend.Name} backend; label = next-session return");
-        });
-
-        // Windows: the label at t ends at t+1, so the last labelled index is t-2 (as-of is t-1 = T-1).
-        var validationEnd = t - 2;
-        var validationStart = validationEnd - Config.ValidationWindowDays + 1;
-        var trainEnd = validationStart - 2; // purge: training labels end before validation starts
-        var trainStart = trainEnd - Config.TrainingWindowDays + 1;
-
-        var train = runner.Run("train", () =>
-        {
-            var zLabel = new float[t * n];
-            PanelOps.CrossSectionalZScore(label, zLabel, panel.Membership, t, n, clip: 3f);
-            var (x, y, rows) = Samples(modelInputs, zLabel, trainStart, trainEnd, n);
-            var options = new MlpTrainingOptions { Seed = Config.Seed, Epochs = Config.TrainingEpochs };
-            var (model, curve) = MlpTrainer.Train(x, y, rows, modelInputs.Length, options);
-            return ((model, curve, rows), $"MLP {modelInputs.Length}→{string.Join("→", options.Hidden)}→1 on {curve.Device}, {rows:N0} samples, loss {curve.EpochLoss[0]:0.0000} → {curve.EpochLoss[^1]:0.0000}, {curve.SamplesPerSecond:N0} samples/s");
-        });
-
-        var (metrics, scores) = runner.Run("validate", () =>
-        {
-            var predictions = PredictRange(train.model, modelInputs, validationStart, validationEnd, n);
-            var length = validationEnd - validationStart + 1;
-            var result = LongShortBacktest.Run(
-                predictions,
-                label.AsSpan(validationStart * n, length * n),
-                length,
-                n,
-                Config.BacktestQuantile,
-                Config.BacktestCostBps);
-            var m = PerformanceMetrics.Compute(result.NetReturns, result.Turnover);
-            return ((m, predictions), $"long-short {Config.BacktestQuantile:P0} quantiles over {length} sessions ({Date(panel, validationStart)}..{Date(panel, validationEnd)}), net of {Config.BacktestCostBps} bp: Sharpe {m.Sharpe:0.00}, max drawdown {m.MaxDrawdown:P2}, annual return {m.AnnualReturn:P2} (annualised ×252)");
-        });
 
         var gate = runner.Run("gate", () =>
         {
             var decision = QualityGate.Evaluate(metrics, Config);
+            registry.Audit.Append("gate.decision", new
+            {
+                run_id = runId,
+                model = Config.ModelName,
+                passed = decision.Passed,
+                rules = decision.Rules.Select(r => new { name = r.Name, value = r.Value, comparison = r.Comparison, threshold = r.Threshold, passed = r.Passed }),
+            });
             return (decision, decision.Describe());
         });
-
         var registered = runner.Run("register", () =>
         {
-            var artifactDir = Path.Combine(WorkingDirectory, "artifacts", Config.ModelName);
-            Directory.CreateDirectory(artifactDir);
-            var temp = Path.Combine(artifactDir, $".{runId}.pt.tmp");
-            train.model.save(temp);
-            var sha = ContentHash.Sha256OfFile(temp);
-            var artifact = Path.Combine(artifactDir, $"{sha}.pt");
-            File.Move(temp, artifact, overwrite: true);
-            using var registry = SqliteModelRegistry.Open(Config.ModelRegistryUri, WorkingDirectory);
+            var store = new ContentAddressedArtifactStore(Path.Combine(WorkingDirectory, "artifacts"));
+            var temp = Path.Combine(store.Root, $".{runId}.pt");
+            Directory.CreateDirectory(store.Root);
+            train.Model.save(temp);
+            var (sha, artifact) = store.Put(temp, move: true);
+            var parent = registry.GetAlias(Config.ModelName, ModelRegistry.Production)?.Version;
             var version = registry.Register(new ModelVersionRequest(
                 Config.ModelName,
                 asOf,
                 gate.Passed ? "approved" : "rejected",
-                new Dictionary<string, double>
-                {
-                    ["sharpe"] = metrics.Sharpe,
-                    ["max_drawdown"] = metrics.MaxDrawdown,
-                    ["annual_return"] = metrics.AnnualReturn,
-                    ["annual_volatility"] = metrics.AnnualVolatility,
-                    ["turnover"] = metrics.MeanTurnover,
-                    ["train_loss"] = train.curve.EpochLoss[^1],
-                },
+                RegisteredMetrics(trained),
                 new Dictionary<string, string>
                 {
                     ["features"] = string.Join(",", SkeletonFeatureSet.Names),
-                    ["hidden"] = "64,32",
+                    ["hidden"] = string.Join(",", train.Hidden),
                     ["epochs"] = Config.TrainingEpochs.ToString(CultureInfo.InvariantCulture),
                     ["seed"] = Config.Seed.ToString(CultureInfo.InvariantCulture),
                     ["training_window_days"] = Config.TrainingWindowDays.ToString(CultureInfo.InvariantCulture),
                     ["validation_window_days"] = Config.ValidationWindowDays.ToString(CultureInfo.InvariantCulture),
                     ["training_range"] = $"{Date(panel, trainStart)}..{Date(panel, trainEnd)}",
                     ["data_snapshot"] = snapshotId,
-                    ["compute_backend"] = backend.Name,
+                    ["compute_backend"] = trained.Backend,
                     ["run_id"] = runId,
                 },
                 artifact,
-                sha));
+                sha)
+            {
+                Tags = new Dictionary<string, string> { ["universe"] = Config.Universe, ["gate"] = gate.Passed ? "pass" : "fail" },
+                Lineage = new ModelLineage(
+                    snapshotId,
+                    LineageHashes.FeatureSetVersion(),
+                    LineageHashes.ConfigHash(Config),
+                    CodeVersion.Current,
+                    Config.Seed,
+                    DateOnly.ParseExact(Date(panel, trainStart), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    DateOnly.ParseExact(Date(panel, trainEnd), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    parent)
+                {
+                    ConfigJson = LineageHashes.CanonicalConfig(Config),
+                },
+            });
             return (version, $"{version.ModelName} version {version.Version} ({version.Status}), artifact {Path.GetFileName(artifact)}");
         });
+        train.Model.Dispose();
 
         string? signalsPath = null;
         if (gate.Passed)
         {
             signalsPath = runner.Run("deploy", () =>
             {
-                var predictions = PredictRange(train.model, modelInputs, t - 1, t - 1, n);
-                var path = WriteSignals(panel, predictions, asOf, registered);
-                return (path, $"signals for {asOf:yyyy-MM-dd} from {registered.ModelName} v{registered.Version} → {path}");
+                var promotion = registry.Promote(registered.ModelName, registered.Version, ModelRegistry.Production);
+                var inference = BatchInference.Run(registry, WorkingDirectory, registered.ModelName, asOf);
+                var previous = promotion.PreviousVersion is int p ? $"v{p}" : "none";
+                return (inference.CsvPath, $"production {previous} → v{registered.Version}; signals for {asOf:yyyy-MM-dd} from {inference.ModelName} v{inference.Version} ({inference.Rows.Count} symbols) → {inference.CsvPath} (+ .parquet, .arrow, signals table)");
             });
         }
         else
@@ -201,13 +217,84 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 list.Add(new FeatureDrift(name, psi, psi >= 0.2 ? "alert" : psi >= 0.1 ? "warn" : "ok"));
             }
 
+            foreach (var alert in list.Where(d => d.Level == "alert"))
+            {
+                registry.Audit.Append("monitor.alert", new { run_id = runId, model = Config.ModelName, kind = "feature_drift", feature = alert.Feature, psi = alert.Psi, threshold = 0.2 });
+            }
+
             return (list, "PSI vs training: " + string.Join(", ", list.Select(d => $"{d.Feature} {d.Psi:0.000} {d.Level}")));
         });
 
         var recordPath = WriteRunRecord(runId, asOf, runner.Records, registered, gate);
-        train.model.Dispose();
-        _ = scores;
         return new PipelineResult(runId, asOf, metrics, gate, registered.ModelName, registered.Version, registered.ArtifactPath, registered.ArtifactSha256, signalsPath, drift, runner.Records, recordPath);
+    }
+
+    /// <summary>The metrics stored with a version (and compared by reproduction).</summary>
+    internal static Dictionary<string, double> RegisteredMetrics(TrainedModel trained) => new()
+    {
+        ["sharpe"] = trained.Metrics.Sharpe,
+        ["max_drawdown"] = trained.Metrics.MaxDrawdown,
+        ["annual_return"] = trained.Metrics.AnnualReturn,
+        ["annual_volatility"] = trained.Metrics.AnnualVolatility,
+        ["turnover"] = trained.Metrics.MeanTurnover,
+        ["train_loss"] = trained.Training.Curve.EpochLoss[^1],
+    };
+
+    /// <summary>prepare → features → train → validate: everything a version's weights and metrics depend on.</summary>
+    internal TrainedModel TrainAndValidate(DateOnly requestedAsOf, StageRunner runner)
+    {
+        var backend = ModelInputs.Backend(Config);
+
+        // prepare: point in time — only bars dated at or before the as-of are loaded.
+        var (panel, snapshotId) = runner.Run("prepare", () =>
+        {
+            using var store = MarketStore.Open(StorePath, readOnly: true);
+            var (loaded, id) = ModelInputs.Load(store, Config, requestedAsOf);
+            return ((loaded, id), $"{loaded.T} sessions × {loaded.N} symbols up to {DateOnly.FromDateTime(loaded.Timestamps[^1]):yyyy-MM-dd}, snapshot {id}");
+        });
+        var asOf = DateOnly.FromDateTime(panel.Timestamps[^1]);
+        int t = panel.T, n = panel.N;
+
+        var (modelInputs, label) = runner.Run("features", () =>
+        {
+            var inputs = ModelInputs.Compute(panel, backend);
+            var forward = new float[t * n];
+            PanelOps.ForwardReturn(panel.Field("close"), forward, t, n, 1);
+            return ((inputs, forward), $"{SkeletonFeatureSet.Names.Length} features ({string.Join(", ", SkeletonFeatureSet.Names)}, version {LineageHashes.FeatureSetVersion()}) on the {backend.Name} backend; label = next-session return");
+        });
+
+        // Windows: the label at t ends at t+1, so the last labelled index is t-2 (as-of is t-1 = T-1).
+        var validationEnd = t - 2;
+        var validationStart = validationEnd - Config.ValidationWindowDays + 1;
+        var trainEnd = validationStart - 2; // purge: training labels end before validation starts
+        var trainStart = trainEnd - Config.TrainingWindowDays + 1;
+
+        var train = runner.Run("train", () =>
+        {
+            var zLabel = new float[t * n];
+            PanelOps.CrossSectionalZScore(label, zLabel, panel.Membership, t, n, clip: 3f);
+            var (x, y, rows) = Samples(modelInputs, zLabel, trainStart, trainEnd, n);
+            var options = new MlpTrainingOptions { Seed = Config.Seed, Epochs = Config.TrainingEpochs };
+            var (model, curve) = MlpTrainer.Train(x, y, rows, modelInputs.Length, options);
+            return (new TrainingOutcome(model, curve, rows, options.Hidden), $"MLP {modelInputs.Length}→{string.Join("→", options.Hidden)}→1 on {curve.Device}, {rows:N0} samples, loss {curve.EpochLoss[0]:0.0000} → {curve.EpochLoss[^1]:0.0000}, {curve.SamplesPerSecond:N0} samples/s");
+        });
+
+        var metrics = runner.Run("validate", () =>
+        {
+            var predictions = ModelInputs.Predict(train.Model, modelInputs, validationStart, validationEnd, n);
+            var length = validationEnd - validationStart + 1;
+            var result = LongShortBacktest.Run(
+                predictions,
+                label.AsSpan(validationStart * n, length * n),
+                length,
+                n,
+                Config.BacktestQuantile,
+                Config.BacktestCostBps);
+            var m = PerformanceMetrics.Compute(result.NetReturns, result.Turnover);
+            return (m, $"long-short {Config.BacktestQuantile:P0} quantiles over {length} sessions ({Date(panel, validationStart)}..{Date(panel, validationEnd)}), net of {Config.BacktestCostBps} bp: Sharpe {m.Sharpe:0.00}, max drawdown {m.MaxDrawdown:P2}, annual return {m.AnnualReturn:P2} (annualised ×252)");
+        });
+
+        return new TrainedModel(panel, snapshotId, asOf, backend.Name, trainStart, trainEnd, train, metrics);
     }
 
     private static string Date(Panel panel, int index) => DateOnly.FromDateTime(panel.Timestamps[index]).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -238,59 +325,6 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         }
 
         return ([.. x], [.. y], y.Count);
-    }
-
-    /// <summary>Predictions for every cell in rows [from, to]; NaN where any input is missing.</summary>
-    private static float[] PredictRange(MlpRegressor model, float[][] inputs, int from, int to, int n)
-    {
-        var columns = inputs.Length;
-        var cells = (to - from + 1) * n;
-        var output = new float[cells];
-        Array.Fill(output, float.NaN);
-        var valid = new List<int>(cells);
-        for (var c = 0; c < cells; c++)
-        {
-            var cell = from * n + c;
-            if (inputs.All(f => float.IsFinite(f[cell])))
-            {
-                valid.Add(c);
-            }
-        }
-
-        var x = new float[valid.Count * columns];
-        for (var r = 0; r < valid.Count; r++)
-        {
-            for (var f = 0; f < columns; f++)
-            {
-                x[r * columns + f] = inputs[f][from * n + valid[r]];
-            }
-        }
-
-        var predictions = MlpTrainer.Predict(model, x, valid.Count, columns);
-        for (var r = 0; r < valid.Count; r++)
-        {
-            output[valid[r]] = predictions[r];
-        }
-
-        return output;
-    }
-
-    private string WriteSignals(Panel panel, float[] scores, DateOnly asOf, ModelVersion version)
-    {
-        var dir = Path.Combine(WorkingDirectory, "signals");
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, $"{version.ModelName}_{asOf:yyyy-MM-dd}.csv");
-        var ranked = Enumerable.Range(0, panel.N).Where(j => float.IsFinite(scores[j])).OrderByDescending(j => scores[j]).ThenBy(j => j).ToList();
-        var builder = new StringBuilder();
-        builder.AppendLine("as_of,symbol,score,rank,model_name,model_version");
-        for (var r = 0; r < ranked.Count; r++)
-        {
-            var j = ranked[r];
-            builder.Append(CultureInfo.InvariantCulture, $"{asOf:yyyy-MM-dd},{panel.Symbols[j]},{scores[j]:R},{r + 1},{version.ModelName},{version.Version}\n");
-        }
-
-        AtomicFile.WriteAllText(path, builder.ToString());
-        return path;
     }
 
     private string WriteRunRecord(string runId, DateOnly asOf, IReadOnlyList<StageRecord> stages, ModelVersion version, GateDecision gate)

@@ -8,7 +8,12 @@ public sealed record ModelVersionRequest(
     IReadOnlyDictionary<string, double> Metrics,
     IReadOnlyDictionary<string, string> Parameters,
     string ArtifactPath,
-    string ArtifactSha256);
+    string ArtifactSha256)
+{
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    public ModelLineage? Lineage { get; init; }
+}
 
 /// <summary>A registered, immutable model version.</summary>
 public sealed record ModelVersion(
@@ -20,4 +25,14 @@ public sealed record ModelVersion(
     IReadOnlyDictionary<string, double> Metrics,
     IReadOnlyDictionary<string, string> Parameters,
     string ArtifactPath,
-    string ArtifactSha256);
+    string ArtifactSha256)
+{
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    public ModelLineage? Lineage { get; init; }
+
+    /// <summary>Who registered it (user@host); empty for versions written before actors were recorded.</summary>
+    public string RegisteredBy { get; init; } = string.Empty;
+
+    public string Reference => $"{ModelName}@{Version}";
+}
