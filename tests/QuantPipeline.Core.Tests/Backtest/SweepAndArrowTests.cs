@@ -9,7 +9,7 @@ public class SweepAndArrowTests
     [Fact]
     public void A_sweep_gives_each_variant_what_a_single_run_gives()
     {
-        var inputs = VectorisedBacktestTests.RandomInputs(80, 41, seed: 17, missing: 0.05);
+        var inputs = VectorisedBacktestTests.RandomInputs(80, 41, seed: 17, missing: 0.05) with { HalfSpreadBps = null };
         var variants = BacktestSweep.Grid(new BacktestOptions { HalfSpreadBps = 1 }, [0.1, 0.25], [0, 5, 20], [0, 1], [1, 3]);
         Assert.Equal(24, variants.Count);
         var results = BacktestSweep.Run(inputs, variants);
