@@ -112,24 +112,50 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             return ((model, curve, rows), $"MLP {modelInputs.Length}→{string.Join("→", options.Hidden)}→1 on {curve.Device}, {rows:N0} samples, loss {curve.EpochLoss[0]:0.0000} → {curve.EpochLoss[^1]:0.0000}, {curve.SamplesPerSecond:N0} samples/s");
         });
 
-        var (metrics, scores) = runner.Run("validate", () =>
+        var (report, scores) = runner.Run("validate", () =>
         {
             var predictions = PredictRange(train.model, modelInputs, validationStart, validationEnd, n);
             var length = validationEnd - validationStart + 1;
+            var realised = label.AsSpan(validationStart * n, length * n);
             var result = LongShortBacktest.Run(
                 predictions,
-                label.AsSpan(validationStart * n, length * n),
+                realised,
                 length,
                 n,
                 Config.BacktestQuantile,
                 Config.BacktestCostBps);
-            var m = PerformanceMetrics.Compute(result.NetReturns, result.Turnover);
-            return ((m, predictions), $"long-short {Config.BacktestQuantile:P0} quantiles over {length} sessions ({Date(panel, validationStart)}..{Date(panel, validationEnd)}), net of {Config.BacktestCostBps} bp: Sharpe {m.Sharpe:0.00}, max drawdown {m.MaxDrawdown:P2}, annual return {m.AnnualReturn:P2} (annualised ×252)");
+            var grossExposure = new double[length];
+            for (var i = 0; i < length; i++)
+            {
+                grossExposure[i] = result.LongCount[i] > 0 ? 1.0 : 0.0;
+            }
+
+            // Deflated Sharpe: every version registered under this model name counts as a trial, plus this one.
+            int trials;
+            using (var history = SqliteModelRegistry.Open(Config.ModelRegistryUri, WorkingDirectory))
+            {
+                trials = history.ListVersions(Config.ModelName).Count + 1;
+            }
+
+            var r = MetricReport.Compute(
+                result.NetReturns,
+                new MetricOptions
+                {
+                    PeriodsPerYear = PerformanceMetrics.DailyPeriodsPerYear,
+                    Trials = trials,
+                    Dates = [.. Enumerable.Range(validationStart, length).Select(i => DateOnly.FromDateTime(panel.Timestamps[i]))],
+                },
+                result.Turnover,
+                grossExposure,
+                InformationCoefficient.Summarise(InformationCoefficient.PerBar(predictions, realised, length, n)),
+                InformationCoefficient.Summarise(InformationCoefficient.RankPerBar(predictions, realised, length, n)));
+            return ((r, predictions), $"long-short {Config.BacktestQuantile:P0} quantiles over {length} sessions ({Date(panel, validationStart)}..{Date(panel, validationEnd)}), net of {Config.BacktestCostBps} bp: Sharpe {r.Sharpe:0.00}, max drawdown {r.MaxDrawdown.Depth:P2}, annual return {r.AnnualReturn:P2} (annualised ×252), Rank IC {r.RankIc!.Mean:0.0000}, DSR {r.DeflatedSharpe:0.000} over {trials} trial(s)");
         });
+        var metrics = report.ToPerformanceMetrics();
 
         var gate = runner.Run("gate", () =>
         {
-            var decision = QualityGate.Evaluate(metrics, Config);
+            var decision = QualityGate.Evaluate(report, Config);
             return (decision, decision.Describe());
         });
 
@@ -147,15 +173,23 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 Config.ModelName,
                 asOf,
                 gate.Passed ? "approved" : "rejected",
-                new Dictionary<string, double>
+                FiniteOnly(new Dictionary<string, double>
                 {
                     ["sharpe"] = metrics.Sharpe,
                     ["max_drawdown"] = metrics.MaxDrawdown,
                     ["annual_return"] = metrics.AnnualReturn,
                     ["annual_volatility"] = metrics.AnnualVolatility,
                     ["turnover"] = metrics.MeanTurnover,
+                    ["sortino"] = report.Sortino,
+                    ["calmar"] = report.Calmar,
+                    ["hit_rate"] = report.HitRate,
+                    ["psr"] = report.ProbabilisticSharpe,
+                    ["dsr"] = report.DeflatedSharpe,
+                    ["trials"] = report.Trials,
+                    ["ic_mean"] = report.Ic?.Mean ?? double.NaN,
+                    ["rank_ic_mean"] = report.RankIc?.Mean ?? double.NaN,
                     ["train_loss"] = train.curve.EpochLoss[^1],
-                },
+                }),
                 new Dictionary<string, string>
                 {
                     ["features"] = string.Join(",", SkeletonFeatureSet.Names),
@@ -207,8 +241,12 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         var recordPath = WriteRunRecord(runId, asOf, runner.Records, registered, gate);
         train.model.Dispose();
         _ = scores;
-        return new PipelineResult(runId, asOf, metrics, gate, registered.ModelName, registered.Version, registered.ArtifactPath, registered.ArtifactSha256, signalsPath, drift, runner.Records, recordPath);
+        return new PipelineResult(runId, asOf, metrics, gate, registered.ModelName, registered.Version, registered.ArtifactPath, registered.ArtifactSha256, signalsPath, drift, runner.Records, recordPath) { Report = report };
     }
+
+    /// <summary>The registry stores JSON numbers: unbounded ratios (no losing period) and unmeasured figures are left out.</summary>
+    private static Dictionary<string, double> FiniteOnly(Dictionary<string, double> metrics) =>
+        metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(m => m.Key, m => m.Value);
 
     private static string Date(Panel panel, int index) => DateOnly.FromDateTime(panel.Timestamps[index]).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -307,7 +345,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             version = version.Version,
             gate = new { passed = gate.Passed, rules = gate.Rules },
             stages,
-        }, new JsonSerializerOptions { WriteIndented = true });
+        }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
         AtomicFile.WriteAllText(path, json);
         return path;
     }
