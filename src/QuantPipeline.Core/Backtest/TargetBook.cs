@@ -62,37 +62,23 @@ public sealed class TargetBook
 
     private static int BuildRow(ReadOnlySpan<float> row, BacktestOptions options, Scratch scratch, Span<int> names, Span<double> weights)
     {
-        var keys = scratch.Keys;
-        var m = 0;
-        for (var j = 0; j < row.Length; j++)
-        {
-            if (float.IsFinite(row[j]))
-            {
-                keys[m++] = CrossSectionOrder.Key(row[j], j);
-            }
-        }
-
-        var valid = keys.AsSpan(0, m);
         switch (options.Construction)
         {
             case PortfolioConstruction.LongShortQuantile:
             {
-                var k = (int)Math.Floor(m * options.Quantile);
+                scratch.Selector.Select(row, options.Quantile, options.Quantile, int.MaxValue, scratch.Bottom, scratch.Top, out var k, out _);
                 if (k < 1)
                 {
                     return 0;
                 }
 
-                CrossSectionOrder.Select(valid, k - 1);
-                CrossSectionOrder.Select(valid[k..], m - 2 * k);
                 var side = SideWeight(k, options.GrossLeverage / 2, options.MaxWeight);
-                var (longSide, shortSide) = (side, side);
                 for (var s = 0; s < k; s++)
                 {
-                    names[s] = CrossSectionOrder.Index(valid[m - 1 - s]);
-                    weights[s] = longSide;
-                    names[k + s] = CrossSectionOrder.Index(valid[s]);
-                    weights[k + s] = -shortSide;
+                    names[s] = scratch.Top[s];
+                    weights[s] = side;
+                    names[k + s] = scratch.Bottom[s];
+                    weights[k + s] = -side;
                 }
 
                 return 2 * k;
@@ -100,17 +86,16 @@ public sealed class TargetBook
 
             case PortfolioConstruction.LongOnlyTopK:
             {
-                var k = Math.Min(options.TopK, m);
+                scratch.Selector.Select(row, 0, 1, options.TopK, scratch.Bottom, scratch.Top, out _, out var k);
                 if (k < 1)
                 {
                     return 0;
                 }
 
-                CrossSectionOrder.Select(valid, m - k);
                 var w = SideWeight(k, options.GrossLeverage, options.MaxWeight);
                 for (var s = 0; s < k; s++)
                 {
-                    names[s] = CrossSectionOrder.Index(valid[m - 1 - s]);
+                    names[s] = scratch.Top[s];
                     weights[s] = w;
                 }
 
@@ -118,7 +103,19 @@ public sealed class TargetBook
             }
 
             default:
-                return RankWeights(valid, options, scratch, names, weights);
+            {
+                var keys = scratch.Keys;
+                var m = 0;
+                for (var j = 0; j < row.Length; j++)
+                {
+                    if (float.IsFinite(row[j]))
+                    {
+                        keys[m++] = CrossSectionOrder.Key(row[j], j);
+                    }
+                }
+
+                return RankWeights(keys.AsSpan(0, m), options, scratch, names, weights);
+            }
         }
     }
 
@@ -253,5 +250,11 @@ public sealed class TargetBook
         public double[] Raw { get; } = new double[n];
 
         public bool[] Capped { get; } = new bool[n];
+
+        public int[] Bottom { get; } = new int[n];
+
+        public int[] Top { get; } = new int[n];
+
+        public ExtremeSelector Selector { get; } = new(n);
     }
 }

@@ -48,6 +48,9 @@ public static class VectorisedBacktest
         private readonly bool[] _isHeld = new bool[inputs.N];
         private readonly double[] _target = new double[inputs.N];
         private readonly bool[] _isTarget = new bool[inputs.N];
+        private readonly double[] _legReturns = new double[inputs.N];
+        private readonly double _commissionRate = options.CommissionBps * 1e-4;
+        private readonly double _spreadRate = options.HalfSpreadBps * 1e-4;
         private int[] _held = new int[inputs.N];
         private int[] _next = new int[inputs.N];
         private int _heldCount;
@@ -66,17 +69,11 @@ public static class VectorisedBacktest
                 var signalRow = options.Execution == ExecutionTiming.Close ? i - options.DelayBars : i - 1;
                 var trade = signalRow >= 0 && signalRow % options.RebalanceEvery == 0;
 
-                bars.ForcedCloses[i] = CloseMissing(returns, i);
-                double shortBook = 0;
-                for (var h = 0; h < _heldCount; h++)
-                {
-                    shortBook += Math.Max(0, -_w[_held[h]]);
-                }
-
-                bars.Borrow[i] = shortBook * borrowRate;
                 double gross;
                 if (trade && options.Execution == ExecutionTiming.NextOpen)
                 {
+                    bars.ForcedCloses[i] = CloseMissing(returns, i);
+                    bars.Borrow[i] = ShortBook() * borrowRate;
                     var gaps = inputs.OpenGap.AsSpan(i * _n, _n);
                     var overnight = Accrue(returns, gaps, Leg.Overnight);
                     Trade(signalRow, i, atOpen: true);
@@ -85,7 +82,8 @@ public static class VectorisedBacktest
                 }
                 else
                 {
-                    gross = Accrue(returns, default, Leg.Full);
+                    (gross, var shortBook, bars.ForcedCloses[i]) = CloseMissingAndAccrue(returns, i);
+                    bars.Borrow[i] = shortBook * borrowRate;
                     if (trade)
                     {
                         Trade(signalRow, i, atOpen: false);
@@ -129,6 +127,71 @@ public static class VectorisedBacktest
             Intraday,
         }
 
+        private double ShortBook()
+        {
+            double shortBook = 0;
+            for (var h = 0; h < _heldCount; h++)
+            {
+                shortBook += Math.Max(0, -_w[_held[h]]);
+            }
+
+            return shortBook;
+        }
+
+        /// <summary>
+        /// The close-to-close bar in two passes over the held names: close those without a price, sum the short book
+        /// and the book return; then drift the survivors.
+        /// </summary>
+        private (double Gross, double ShortBook, int Closed) CloseMissingAndAccrue(ReadOnlySpan<float> returns, int bar)
+        {
+            double total = 0, shortBook = 0;
+            var closed = 0;
+            var kept = 0;
+            var held = _held;
+            var w = _w;
+            var legReturns = _legReturns;
+            for (var h = 0; h < _heldCount; h++)
+            {
+                var j = held[h];
+                var r = returns[j];
+                if (!float.IsFinite(r))
+                {
+                    ForceClose(j, bar);
+                    closed++;
+                    continue;
+                }
+
+                var x = w[j];
+                shortBook += Math.Max(0, -x);
+                total += x * r;
+                legReturns[kept] = r;
+                held[kept++] = j;
+            }
+
+            _heldCount = kept;
+            if (total != -1)
+            {
+                var scale = 1 / (1 + total);
+                for (var h = 0; h < kept; h++)
+                {
+                    var j = held[h];
+                    w[j] = w[j] * (1 + legReturns[h]) * scale;
+                }
+            }
+
+            return (total, shortBook, closed);
+        }
+
+        private void ForceClose(int j, int bar)
+        {
+            var size = Math.Abs(_w[j]);
+            _turnover += size;
+            _commission += size * options.CommissionBps * 1e-4;
+            _spread += size * HalfSpread(bar, j) * 1e-4;
+            _w[j] = 0;
+            _isHeld[j] = false;
+        }
+
         private int CloseMissing(ReadOnlySpan<float> returns, int bar)
         {
             var closed = 0;
@@ -142,12 +205,7 @@ public static class VectorisedBacktest
                     continue;
                 }
 
-                var size = Math.Abs(_w[j]);
-                _turnover += size;
-                _commission += size * options.CommissionBps * 1e-4;
-                _spread += size * HalfSpread(bar, j) * 1e-4;
-                _w[j] = 0;
-                _isHeld[j] = false;
+                ForceClose(j, bar);
                 closed++;
             }
 
@@ -204,17 +262,20 @@ public static class VectorisedBacktest
             return options.HalfSpreadBps;
         }
 
-        private bool Tradable(int bar, int j, bool atOpen) =>
-            float.IsFinite(inputs.Returns[bar * _n + j]) && (!atOpen || float.IsFinite(inputs.OpenGap![bar * _n + j]));
+        private static bool Tradable(ReadOnlySpan<float> returns, ReadOnlySpan<float> gaps, bool atOpen, int j) =>
+            float.IsFinite(returns[j]) && (!atOpen || float.IsFinite(gaps[j]));
 
         private void Trade(int signalRow, int bar, bool atOpen)
         {
+            var returns = inputs.Returns.AsSpan(bar * _n, _n);
+            var gaps = atOpen ? inputs.OpenGap.AsSpan(bar * _n, _n) : default;
+
             var names = targets.Names(signalRow);
             var weights = targets.Weights(signalRow);
             for (var s = 0; s < names.Length; s++)
             {
                 var j = names[s];
-                if (Tradable(bar, j, atOpen))
+                if (Tradable(returns, gaps, atOpen, j))
                 {
                     _target[j] = weights[s];
                     _isTarget[j] = true;
@@ -225,7 +286,7 @@ public static class VectorisedBacktest
             for (var h = 0; h < _heldCount; h++)
             {
                 var j = _held[h];
-                if (_isTarget[j] || Tradable(bar, j, atOpen))
+                if (_isTarget[j] || Tradable(returns, gaps, atOpen, j))
                 {
                     var goal = _isTarget[j] ? _target[j] : 0.0;
                     Fill(j, goal - _w[j], signalRow, bar);
@@ -275,8 +336,8 @@ public static class VectorisedBacktest
             }
 
             _turnover += size;
-            _commission += size * options.CommissionBps * 1e-4;
-            _spread += size * HalfSpread(bar, j) * 1e-4;
+            _commission += size * _commissionRate;
+            _spread += size * (inputs.HalfSpreadBps is null ? _spreadRate : HalfSpread(bar, j) * 1e-4);
             if (options.ImpactBps > 0)
             {
                 var adv = inputs.AverageDollarVolume is { } panel ? panel[signalRow * _n + j] : float.NaN;

@@ -146,14 +146,20 @@ public class VectorisedBacktestTests
     }
 
     [Fact]
-    public void Quantile_selection_matches_a_full_sort_with_ties_and_missing_values()
+    public void Quantile_and_top_k_selection_match_a_full_sort_with_ties_and_missing_values()
     {
         var rng = new Random(9);
         for (var trial = 0; trial < 200; trial++)
         {
             var n = rng.Next(1, 300);
-            var row = Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.1 ? float.NaN : (float)Math.Round(rng.NextDouble() * 20 - 10, rng.Next(0, 3))).ToArray();
-            var options = new BacktestOptions { Quantile = 0.05 + rng.NextDouble() * 0.45 };
+            // Every third row crowds all values into one histogram bucket ([1, 1.001)), so both boundaries share it.
+            var narrow = trial % 3 == 0;
+            var row = Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.1 ? float.NaN
+                : narrow ? (float)(1 + rng.NextDouble() * 1e-3)
+                : (float)Math.Round(rng.NextDouble() * 20 - 10, rng.Next(0, 3))).ToArray();
+            var options = trial % 4 == 1
+                ? new BacktestOptions { Construction = PortfolioConstruction.LongOnlyTopK, DollarNeutral = false, TopK = rng.Next(1, 40) }
+                : new BacktestOptions { Quantile = 0.05 + rng.NextDouble() * 0.45 };
             var book = TargetBook.Build(row, 1, n, options);
             var dense = new double[n];
             var names = book.Names(0);
