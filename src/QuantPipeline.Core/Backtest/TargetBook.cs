@@ -29,8 +29,13 @@ public sealed class TargetBook
     public ReadOnlySpan<double> Weights(int row) => _weights.AsSpan(row * _capacity, Count[row]);
 
     /// <summary>Targets for every signal row; rows are independent and built in parallel.</summary>
-    public static TargetBook Build(ReadOnlySpan<float> signal, int t, int n, BacktestOptions options, int maxDegreeOfParallelism = -1)
+    public static TargetBook Build(ReadOnlySpan<float> signal, int t, int n, BacktestOptions options, int maxDegreeOfParallelism = -1) =>
+        Build(signal.ToArray(), t, n, options, maxDegreeOfParallelism);
+
+    /// <summary>Targets for every signal row, reading the array in place.</summary>
+    public static TargetBook Build(float[] signal, int t, int n, BacktestOptions options, int maxDegreeOfParallelism = -1)
     {
+        ArgumentNullException.ThrowIfNull(signal);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         if (signal.Length != t * n)
@@ -45,7 +50,7 @@ public sealed class TargetBook
             _ => n,
         };
         var book = new TargetBook(t, capacity);
-        var signalArray = signal.ToArray();
+        var signalArray = signal;
         Parallel.For(
             0,
             t,

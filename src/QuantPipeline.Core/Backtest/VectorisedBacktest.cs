@@ -38,7 +38,10 @@ public static class VectorisedBacktest
             throw new ArgumentException($"The targets cover {targets.T} bars but the inputs {inputs.T}.");
         }
 
-        return new Engine(inputs, targets, options).Run();
+        // Close execution runs as dense SIMD sweeps; next-open execution, with its two legs a bar, on the held names.
+        return options.Execution == ExecutionTiming.Close
+            ? new DenseBookPass(inputs, targets, options).Run()
+            : new Engine(inputs, targets, options).Run();
     }
 
     private sealed class Engine(BacktestInputs inputs, TargetBook targets, BacktestOptions options)
