@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(LineageCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(InferCommand.Create());
+        root.Subcommands.Add(MetricsCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

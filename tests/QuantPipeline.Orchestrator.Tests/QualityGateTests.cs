@@ -42,4 +42,53 @@ public class QualityGateTests
         Assert.Contains("retraining_frequency", e.Message);
         Assert.Contains("training_window_days", e.Message);
     }
+
+    [Fact]
+    public void Optional_rules_are_listed_with_value_threshold_and_outcome()
+    {
+        var config = new PipelineConfig { MinDeflatedSharpe = 0.95, MinRankIc = 0.02, MaxTurnover = 0.5 };
+        var inputs = new GateInputs(1.1, -0.08) { DeflatedSharpe = 0.97, RankIcMean = 0.015, Turnover = 0.5 };
+        var decision = QualityGate.Evaluate(inputs, config);
+        Assert.False(decision.Passed);
+        Assert.Equal(
+            [
+                new GateRule("sharpe", 1.1, ">=", 0.5, true),
+                new GateRule("max_drawdown", -0.08, ">=", -0.15, true),
+                new GateRule("deflated_sharpe", 0.97, ">=", 0.95, true),
+                new GateRule("rank_ic", 0.015, ">=", 0.02, false),
+                new GateRule("turnover", 0.5, "<=", 0.5, true), // exactly at the maximum passes
+            ],
+            decision.Rules);
+        Assert.Equal("FAIL: sharpe 1.1 >= 0.5 ok; max_drawdown -0.08 >= -0.15 ok; deflated_sharpe 0.97 >= 0.95 ok; rank_ic 0.015 >= 0.02 FAILED; turnover 0.5 <= 0.5 ok", decision.Describe());
+        Assert.True(QualityGate.Evaluate(inputs with { RankIcMean = 0.02 }, config).Passed);
+        Assert.False(QualityGate.Evaluate(inputs with { RankIcMean = 0.02, Turnover = 0.51 }, config).Passed);
+    }
+
+    [Fact]
+    public void A_configured_rule_without_its_figure_fails_and_says_so()
+    {
+        var decision = QualityGate.Evaluate(Metrics(1.0, -0.05), new PipelineConfig { MinDeflatedSharpe = 0.9 });
+        Assert.False(decision.Passed);
+        Assert.Contains("deflated_sharpe not measured >= 0.9 FAILED", decision.Describe());
+    }
+
+    [Fact]
+    public void The_gate_reads_a_full_metric_report()
+    {
+        var returns = Enumerable.Range(0, 300).Select(i => i % 3 == 0 ? -0.004 : 0.004).ToArray();
+        var report = MetricReport.Compute(returns, new MetricOptions { Trials = 10, TrialSharpeVariance = 1.0 }, turnover: Enumerable.Repeat(0.3, 300).ToArray());
+        var decision = QualityGate.Evaluate(report, new PipelineConfig { MinDeflatedSharpe = 0.5, MaxTurnover = 0.25 });
+        Assert.Equal(report.DeflatedSharpe, decision.Rules.Single(r => r.Name == "deflated_sharpe").Value);
+        Assert.Equal(0.3, decision.Rules.Single(r => r.Name == "turnover").Value, 12);
+        Assert.False(decision.Rules.Single(r => r.Name == "turnover").Passed);
+    }
+
+    [Fact]
+    public void Optional_thresholds_are_validated()
+    {
+        var e = Assert.Throws<ArgumentException>(new PipelineConfig { MinDeflatedSharpe = 1.5, MinRankIc = 2, MaxTurnover = -1 }.Validate);
+        Assert.Contains("min_deflated_sharpe", e.Message);
+        Assert.Contains("min_rank_ic", e.Message);
+        Assert.Contains("max_turnover", e.Message);
+    }
 }

@@ -56,6 +56,18 @@ public sealed record PipelineConfig
     [JsonPropertyName("backtest_cost_bps")]
     public double BacktestCostBps { get; init; } = 5.0;
 
+    /// <summary>Optional gate rule: the deflated Sharpe ratio (a probability) must be at least this.</summary>
+    [JsonPropertyName("min_deflated_sharpe")]
+    public double? MinDeflatedSharpe { get; init; }
+
+    /// <summary>Optional gate rule: the mean Rank IC of the validation predictions must be at least this.</summary>
+    [JsonPropertyName("min_rank_ic")]
+    public double? MinRankIc { get; init; }
+
+    /// <summary>Optional gate rule: the mean turnover Σ|Δw| per bar must be at most this.</summary>
+    [JsonPropertyName("max_turnover")]
+    public double? MaxTurnover { get; init; }
+
     /// <summary>Checks ranges and names; throws with every problem listed.</summary>
     public void Validate()
     {
@@ -93,6 +105,21 @@ public sealed record PipelineConfig
         if (BacktestQuantile is <= 0 or > 0.5)
         {
             problems.Add($"backtest_quantile must be in (0, 0.5], got {BacktestQuantile}");
+        }
+
+        if (MinDeflatedSharpe is < 0 or > 1)
+        {
+            problems.Add($"min_deflated_sharpe is a probability in [0, 1], got {MinDeflatedSharpe}");
+        }
+
+        if (MinRankIc is < -1 or > 1)
+        {
+            problems.Add($"min_rank_ic is a correlation in [-1, 1], got {MinRankIc}");
+        }
+
+        if (MaxTurnover is < 0)
+        {
+            problems.Add($"max_turnover must not be negative, got {MaxTurnover}");
         }
 
         if (problems.Count > 0)

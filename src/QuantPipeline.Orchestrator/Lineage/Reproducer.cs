@@ -26,7 +26,7 @@ public static class Reproducer
         }
 
         var pipeline = new ProductionPipeline(config, workingDirectory);
-        var trained = pipeline.TrainAndValidate(version.AsOf, new StageRunner());
+        var trained = pipeline.TrainAndValidate(version.AsOf, new StageRunner(), version.Version);
         try
         {
             if (trained.SnapshotId != lineage.DataSnapshotId)

@@ -17,4 +17,8 @@ public sealed record PipelineResult(
     string? SignalsPath,
     IReadOnlyList<FeatureDrift> Drift,
     IReadOnlyList<StageRecord> Stages,
-    string RunRecordPath);
+    string RunRecordPath)
+{
+    /// <summary>The full validation metric set (the legacy <see cref="Metrics"/> summarises it).</summary>
+    public MetricReport? Report { get; init; }
+}

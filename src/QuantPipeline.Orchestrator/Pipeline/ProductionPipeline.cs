@@ -125,14 +125,16 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
 
     private PipelineResult Run(DateOnly requestedAsOf, StageRunner runner, ModelRegistry registry, string runId)
     {
-        var trained = TrainAndValidate(requestedAsOf, runner);
+        // Deflated Sharpe: every version registered under this model name counts as a trial, plus this one.
+        var trials = registry.ListVersions(Config.ModelName).Count + 1;
+        var trained = TrainAndValidate(requestedAsOf, runner, trials);
         var (panel, snapshotId, asOf, train, metrics) = (trained.Panel, trained.SnapshotId, trained.AsOf, trained.Training, trained.Metrics);
         var (trainStart, trainEnd) = (trained.TrainStart, trained.TrainEnd);
         int t = panel.T, n = panel.N;
 
         var gate = runner.Run("gate", () =>
         {
-            var decision = QualityGate.Evaluate(metrics, Config);
+            var decision = QualityGate.Evaluate(trained.Report, Config);
             registry.Audit.Append("gate.decision", new
             {
                 run_id = runId,
@@ -226,22 +228,38 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         });
 
         var recordPath = WriteRunRecord(runId, asOf, runner.Records, registered, gate);
-        return new PipelineResult(runId, asOf, metrics, gate, registered.ModelName, registered.Version, registered.ArtifactPath, registered.ArtifactSha256, signalsPath, drift, runner.Records, recordPath);
+        return new PipelineResult(runId, asOf, metrics, gate, registered.ModelName, registered.Version, registered.ArtifactPath, registered.ArtifactSha256, signalsPath, drift, runner.Records, recordPath) { Report = trained.Report };
     }
 
     /// <summary>The metrics stored with a version (and compared by reproduction).</summary>
-    internal static Dictionary<string, double> RegisteredMetrics(TrainedModel trained) => new()
+    internal static Dictionary<string, double> RegisteredMetrics(TrainedModel trained)
     {
-        ["sharpe"] = trained.Metrics.Sharpe,
-        ["max_drawdown"] = trained.Metrics.MaxDrawdown,
-        ["annual_return"] = trained.Metrics.AnnualReturn,
-        ["annual_volatility"] = trained.Metrics.AnnualVolatility,
-        ["turnover"] = trained.Metrics.MeanTurnover,
-        ["train_loss"] = trained.Training.Curve.EpochLoss[^1],
-    };
+        var report = trained.Report;
+        var metrics = new Dictionary<string, double>
+        {
+            ["sharpe"] = trained.Metrics.Sharpe,
+            ["max_drawdown"] = trained.Metrics.MaxDrawdown,
+            ["annual_return"] = trained.Metrics.AnnualReturn,
+            ["annual_volatility"] = trained.Metrics.AnnualVolatility,
+            ["turnover"] = trained.Metrics.MeanTurnover,
+            ["sortino"] = report.Sortino,
+            ["calmar"] = report.Calmar,
+            ["hit_rate"] = report.HitRate,
+            ["psr"] = report.ProbabilisticSharpe,
+            ["dsr"] = report.DeflatedSharpe,
+            ["trials"] = report.Trials,
+            ["ic_mean"] = report.Ic?.Mean ?? double.NaN,
+            ["rank_ic_mean"] = report.RankIc?.Mean ?? double.NaN,
+            ["train_loss"] = trained.Training.Curve.EpochLoss[^1],
+        };
+
+        // The registry stores JSON numbers: unbounded ratios (no losing period) and unmeasured figures are left out.
+        return metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(m => m.Key, m => m.Value);
+    }
 
     /// <summary>prepare → features → train → validate: everything a version's weights and metrics depend on.</summary>
-    internal TrainedModel TrainAndValidate(DateOnly requestedAsOf, StageRunner runner)
+    /// <param name="trials">Trials behind this model for the deflated Sharpe: its version number (earlier versions + 1).</param>
+    internal TrainedModel TrainAndValidate(DateOnly requestedAsOf, StageRunner runner, int trials)
     {
         var backend = ModelInputs.Backend(Config);
 
@@ -279,22 +297,41 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             return (new TrainingOutcome(model, curve, rows, options.Hidden), $"MLP {modelInputs.Length}→{string.Join("→", options.Hidden)}→1 on {curve.Device}, {rows:N0} samples, loss {curve.EpochLoss[0]:0.0000} → {curve.EpochLoss[^1]:0.0000}, {curve.SamplesPerSecond:N0} samples/s");
         });
 
-        var metrics = runner.Run("validate", () =>
+        var report = runner.Run("validate", () =>
         {
             var predictions = ModelInputs.Predict(train.Model, modelInputs, validationStart, validationEnd, n);
             var length = validationEnd - validationStart + 1;
+            var realised = label.AsSpan(validationStart * n, length * n);
             var result = LongShortBacktest.Run(
                 predictions,
-                label.AsSpan(validationStart * n, length * n),
+                realised,
                 length,
                 n,
                 Config.BacktestQuantile,
                 Config.BacktestCostBps);
-            var m = PerformanceMetrics.Compute(result.NetReturns, result.Turnover);
-            return (m, $"long-short {Config.BacktestQuantile:P0} quantiles over {length} sessions ({Date(panel, validationStart)}..{Date(panel, validationEnd)}), net of {Config.BacktestCostBps} bp: Sharpe {m.Sharpe:0.00}, max drawdown {m.MaxDrawdown:P2}, annual return {m.AnnualReturn:P2} (annualised ×252)");
-        });
+            var grossExposure = new double[length];
+            for (var i = 0; i < length; i++)
+            {
+                grossExposure[i] = result.LongCount[i] > 0 ? 1.0 : 0.0;
+            }
 
-        return new TrainedModel(panel, snapshotId, asOf, backend.Name, trainStart, trainEnd, train, metrics);
+            var r = MetricReport.Compute(
+                result.NetReturns,
+                new MetricOptions
+                {
+                    PeriodsPerYear = PerformanceMetrics.DailyPeriodsPerYear,
+                    Trials = trials,
+                    Dates = [.. Enumerable.Range(validationStart, length).Select(i => DateOnly.FromDateTime(panel.Timestamps[i]))],
+                },
+                result.Turnover,
+                grossExposure,
+                InformationCoefficient.Summarise(InformationCoefficient.PerBar(predictions, realised, length, n)),
+                InformationCoefficient.Summarise(InformationCoefficient.RankPerBar(predictions, realised, length, n)));
+            return (r, $"long-short {Config.BacktestQuantile:P0} quantiles over {length} sessions ({Date(panel, validationStart)}..{Date(panel, validationEnd)}), net of {Config.BacktestCostBps} bp: Sharpe {r.Sharpe:0.00}, max drawdown {r.MaxDrawdown.Depth:P2}, annual return {r.AnnualReturn:P2} (annualised ×252), Rank IC {r.RankIc!.Mean:0.0000}, DSR {r.DeflatedSharpe:0.000} over {trials} trial(s)");
+        });
+        var metrics = report.ToPerformanceMetrics();
+
+        return new TrainedModel(panel, snapshotId, asOf, backend.Name, trainStart, trainEnd, train, metrics, report);
     }
 
     private static string Date(Panel panel, int index) => DateOnly.FromDateTime(panel.Timestamps[index]).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -341,7 +378,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             version = version.Version,
             gate = new { passed = gate.Passed, rules = gate.Rules },
             stages,
-        }, new JsonSerializerOptions { WriteIndented = true });
+        }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
         AtomicFile.WriteAllText(path, json);
         return path;
     }

@@ -17,4 +17,5 @@ public sealed record TrainedModel(
     int TrainStart,
     int TrainEnd,
     TrainingOutcome Training,
-    PerformanceMetrics Metrics);
+    PerformanceMetrics Metrics,
+    MetricReport Report);

@@ -1,0 +1,265 @@
+namespace QuantPipeline.Core.Backtest;
+
+/// <summary>
+/// Target weights per signal row, sparse: row t holds <see cref="Count"/>[t] (name, weight) pairs. Built once per
+/// portfolio construction and shared by every variant that differs only in costs, timing or rebalancing.
+/// Only names with a finite signal are candidates; what caps remove stays in cash.
+/// </summary>
+public sealed class TargetBook
+{
+    private readonly int _capacity;
+    private readonly int[] _names;
+    private readonly double[] _weights;
+
+    private TargetBook(int t, int capacity)
+    {
+        T = t;
+        _capacity = capacity;
+        _names = new int[(long)t * capacity > int.MaxValue ? throw new ArgumentException("The target book is too large; backtest in time chunks.") : t * capacity];
+        _weights = new double[t * capacity];
+        Count = new int[t];
+    }
+
+    public int T { get; }
+
+    public int[] Count { get; }
+
+    public ReadOnlySpan<int> Names(int row) => _names.AsSpan(row * _capacity, Count[row]);
+
+    public ReadOnlySpan<double> Weights(int row) => _weights.AsSpan(row * _capacity, Count[row]);
+
+    /// <summary>Targets for every signal row; rows are independent and built in parallel.</summary>
+    public static TargetBook Build(ReadOnlySpan<float> signal, int t, int n, BacktestOptions options, int maxDegreeOfParallelism = -1) =>
+        Build(signal.ToArray(), t, n, options, maxDegreeOfParallelism);
+
+    /// <summary>Targets for every signal row, reading the array in place.</summary>
+    public static TargetBook Build(float[] signal, int t, int n, BacktestOptions options, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (signal.Length != t * n)
+        {
+            throw new ArgumentException($"The signal holds {signal.Length} values; {t}×{n} are needed.");
+        }
+
+        var capacity = options.Construction switch
+        {
+            PortfolioConstruction.LongShortQuantile => Math.Max(1, 2 * (int)Math.Floor(n * options.Quantile)),
+            PortfolioConstruction.LongOnlyTopK => Math.Min(n, options.TopK),
+            _ => n,
+        };
+        var book = new TargetBook(t, capacity);
+        var signalArray = signal;
+        Parallel.For(
+            0,
+            t,
+            new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
+            () => new Scratch(n),
+            (row, _, scratch) =>
+            {
+                book.Count[row] = BuildRow(signalArray.AsSpan(row * n, n), options, scratch, book._names.AsSpan(row * capacity, capacity), book._weights.AsSpan(row * capacity, capacity));
+                return scratch;
+            },
+            _ => { });
+        return book;
+    }
+
+    private static int BuildRow(ReadOnlySpan<float> row, BacktestOptions options, Scratch scratch, Span<int> names, Span<double> weights)
+    {
+        switch (options.Construction)
+        {
+            case PortfolioConstruction.LongShortQuantile:
+            {
+                scratch.Selector.Select(row, options.Quantile, options.Quantile, int.MaxValue, scratch.Bottom, scratch.Top, out var k, out _);
+                if (k < 1)
+                {
+                    return 0;
+                }
+
+                var side = SideWeight(k, options.GrossLeverage / 2, options.MaxWeight);
+                for (var s = 0; s < k; s++)
+                {
+                    names[s] = scratch.Top[s];
+                    weights[s] = side;
+                    names[k + s] = scratch.Bottom[s];
+                    weights[k + s] = -side;
+                }
+
+                return 2 * k;
+            }
+
+            case PortfolioConstruction.LongOnlyTopK:
+            {
+                scratch.Selector.Select(row, 0, 1, options.TopK, scratch.Bottom, scratch.Top, out _, out var k);
+                if (k < 1)
+                {
+                    return 0;
+                }
+
+                var w = SideWeight(k, options.GrossLeverage, options.MaxWeight);
+                for (var s = 0; s < k; s++)
+                {
+                    names[s] = scratch.Top[s];
+                    weights[s] = w;
+                }
+
+                return k;
+            }
+
+            default:
+            {
+                var keys = scratch.Keys;
+                var m = 0;
+                for (var j = 0; j < row.Length; j++)
+                {
+                    if (float.IsFinite(row[j]))
+                    {
+                        keys[m++] = CrossSectionOrder.Key(row[j], j);
+                    }
+                }
+
+                return RankWeights(keys.AsSpan(0, m), options, scratch, names, weights);
+            }
+        }
+    }
+
+    /// <summary>Equal weight of a side of <paramref name="count"/> names summing to <paramref name="gross"/>, capped.</summary>
+    private static double SideWeight(int count, double gross, double cap) => Math.Min(gross / count, cap);
+
+    private static int RankWeights(Span<ulong> valid, BacktestOptions options, Scratch scratch, Span<int> names, Span<double> weights)
+    {
+        var m = valid.Length;
+        if (m < 2)
+        {
+            return 0;
+        }
+
+        valid.Sort();
+        var raw = scratch.Raw;
+        var start = 0;
+        while (start < m)
+        {
+            // Tied signals share the average of their ranks.
+            var end = start;
+            while (end + 1 < m && CrossSectionOrder.ValueBits(valid[end + 1]) == CrossSectionOrder.ValueBits(valid[start]))
+            {
+                end++;
+            }
+
+            var rank = (start + end) / 2.0 + 1;
+            for (var s = start; s <= end; s++)
+            {
+                raw[s] = options.DollarNeutral ? rank - (m + 1) / 2.0 : rank;
+            }
+
+            start = end + 1;
+        }
+
+        var count = 0;
+        for (var s = 0; s < m; s++)
+        {
+            if (raw[s] != 0)
+            {
+                names[count] = CrossSectionOrder.Index(valid[s]);
+                weights[count] = raw[s];
+                count++;
+            }
+        }
+
+        if (options.DollarNeutral)
+        {
+            var longGross = WaterFill(weights[..count], scratch.Capped, +1, options.GrossLeverage / 2, options.MaxWeight);
+            var shortGross = WaterFill(weights[..count], scratch.Capped, -1, options.GrossLeverage / 2, options.MaxWeight);
+            MatchSides(weights[..count], longGross, shortGross);
+        }
+        else
+        {
+            WaterFill(weights[..count], scratch.Capped, +1, options.GrossLeverage, options.MaxWeight);
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Scales the weights of one sign to sum to <paramref name="gross"/> in absolute value with no |weight| above
+    /// <paramref name="cap"/>: capped names are fixed at the cap and the rest rescaled until none exceeds it.
+    /// Returns the side's gross (below the target when the cap binds on every name).
+    /// </summary>
+    internal static double WaterFill(Span<double> weights, Span<bool> capped, int sign, double gross, double cap)
+    {
+        capped[..weights.Length].Clear();
+        var cappedCount = 0;
+        while (true)
+        {
+            double free = 0;
+            for (var s = 0; s < weights.Length; s++)
+            {
+                if (weights[s] * sign > 0 && !capped[s])
+                {
+                    free += Math.Abs(weights[s]);
+                }
+            }
+
+            if (free == 0)
+            {
+                return cappedCount * cap;
+            }
+
+            var scale = (gross - cappedCount * cap) / free;
+            var newlyCapped = 0;
+            for (var s = 0; s < weights.Length; s++)
+            {
+                if (weights[s] * sign > 0 && !capped[s])
+                {
+                    weights[s] *= scale;
+                    if (Math.Abs(weights[s]) > cap)
+                    {
+                        weights[s] = sign * cap;
+                        capped[s] = true;
+                        newlyCapped++;
+                    }
+                }
+            }
+
+            if (newlyCapped == 0)
+            {
+                return gross;
+            }
+
+            cappedCount += newlyCapped;
+        }
+    }
+
+    private static void MatchSides(Span<double> weights, double longGross, double shortGross)
+    {
+        if (longGross == shortGross || longGross == 0 || shortGross == 0)
+        {
+            return;
+        }
+
+        var (sign, scale) = longGross > shortGross ? (1, shortGross / longGross) : (-1, longGross / shortGross);
+        for (var s = 0; s < weights.Length; s++)
+        {
+            if (weights[s] * sign > 0)
+            {
+                weights[s] *= scale;
+            }
+        }
+    }
+
+    private sealed class Scratch(int n)
+    {
+        public ulong[] Keys { get; } = new ulong[n];
+
+        public double[] Raw { get; } = new double[n];
+
+        public bool[] Capped { get; } = new bool[n];
+
+        public int[] Bottom { get; } = new int[n];
+
+        public int[] Top { get; } = new int[n];
+
+        public ExtremeSelector Selector { get; } = new(n);
+    }
+}
