@@ -10,6 +10,7 @@ using QuantPipeline.Core.Panels;
 using QuantPipeline.Core.Synthetic;
 using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Orchestrator.Gate;
+using QuantPipeline.Orchestrator.Monitoring;
 using QuantPipeline.Storage.Artifacts;
 using QuantPipeline.Storage.Market;
 using QuantPipeline.Storage.Registry;
@@ -142,6 +143,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             var sha = ContentHash.Sha256OfFile(temp);
             var artifact = Path.Combine(artifactDir, $"{sha}.pt");
             File.Move(temp, artifact, overwrite: true);
+            var monitoringReference = MonitoringReferenceBuilder.WriteNextTo(artifact, MonitoringReferenceBuilder.Build(
+                Config.ModelName, panel, SkeletonFeatureSet.Names, trainStart, trainEnd, validationStart, validationEnd, scores, label, metrics.Sharpe));
             using var registry = SqliteModelRegistry.Open(Config.ModelRegistryUri, WorkingDirectory);
             var version = registry.Register(new ModelVersionRequest(
                 Config.ModelName,
@@ -168,6 +171,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                     ["data_snapshot"] = snapshotId,
                     ["compute_backend"] = backend.Name,
                     ["run_id"] = runId,
+                    [MonitoringNames.ReferenceParameter] = monitoringReference,
                 },
                 artifact,
                 sha));
@@ -198,7 +202,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 var reference = values.AsSpan(trainStart * n, (trainEnd - trainStart + 1) * n);
                 var current = values.AsSpan((t - MonitorWindow) * n, MonitorWindow * n);
                 var psi = PopulationStability.Psi(reference, current);
-                list.Add(new FeatureDrift(name, psi, psi >= 0.2 ? "alert" : psi >= 0.1 ? "warn" : "ok"));
+                list.Add(new FeatureDrift(name, psi, PopulationStability.Level(psi)));
             }
 
             return (list, "PSI vs training: " + string.Join(", ", list.Select(d => $"{d.Feature} {d.Psi:0.000} {d.Level}")));
@@ -206,7 +210,6 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
 
         var recordPath = WriteRunRecord(runId, asOf, runner.Records, registered, gate);
         train.model.Dispose();
-        _ = scores;
         return new PipelineResult(runId, asOf, metrics, gate, registered.ModelName, registered.Version, registered.ArtifactPath, registered.ArtifactSha256, signalsPath, drift, runner.Records, recordPath);
     }
 
@@ -241,7 +244,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     }
 
     /// <summary>Predictions for every cell in rows [from, to]; NaN where any input is missing.</summary>
-    private static float[] PredictRange(MlpRegressor model, float[][] inputs, int from, int to, int n)
+    internal static float[] PredictRange(MlpRegressor model, float[][] inputs, int from, int to, int n)
     {
         var columns = inputs.Length;
         var cells = (to - from + 1) * n;
