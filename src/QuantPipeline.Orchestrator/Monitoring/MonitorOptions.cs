@@ -20,15 +20,18 @@ public sealed record MonitorOptions
     /// <summary>A rolling Sharpe (annualised ×252) below this raises a decay warning.</summary>
     public double MinRollingSharpe { get; init; }
 
-    /// <summary>CUSUM slack k and threshold h, in standard deviations of the validation daily IC.</summary>
+    /// <summary>
+    /// CUSUM slack k and threshold h, in standard deviations of the validation daily IC. h = 8σ keeps false alarms
+    /// rare over a year of sessions (with h = 5σ, a common textbook choice, a steady series alarms falsely about once in 1,000 sessions).
+    /// </summary>
     public double CusumSlackSigmas { get; init; } = 0.5;
 
-    public double CusumThresholdSigmas { get; init; } = 5.0;
+    public double CusumThresholdSigmas { get; init; } = 8.0;
 
     /// <summary>Page–Hinkley tolerance δ and threshold λ, in standard deviations of the validation daily IC.</summary>
-    public double PageHinkleyDeltaSigmas { get; init; } = 0.1;
+    public double PageHinkleyDeltaSigmas { get; init; } = 0.5;
 
-    public double PageHinkleyLambdaSigmas { get; init; } = 5.0;
+    public double PageHinkleyLambdaSigmas { get; init; } = 8.0;
 
     public DriftThresholds Drift { get; init; } = new();
 
