@@ -28,7 +28,7 @@ public sealed class MonitorCliTests : IDisposable
     {
         var (exit, output, _) = Qp("monitor", "--help");
         Assert.Equal(0, exit);
-        foreach (var option in new[] { "--as-of", "--workdir", "--json", "--webhook", "--retrain", "--policy", "Examples" })
+        foreach (var option in new[] { "--as-of", "--workdir", "--json", "--webhook", "--retrain", "--policy", "--sessions", "Examples" })
         {
             Assert.Contains(option, output);
         }
@@ -45,6 +45,18 @@ public sealed class MonitorCliTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("no approved version of 'demo_mlp'", error);
         Assert.Contains("qp demo", error);
+    }
+
+    [Fact]
+    public void A_bad_line_in_the_sessions_file_is_reported_with_its_line_number()
+    {
+        var path = Path.Combine(_dir, "sessions.txt");
+        File.WriteAllLines(path, ["# XNYS", "2024-01-02", "", "2024-01-03", "2024-13-01"]);
+        var e = Assert.Throws<InvalidDataException>(() => QuantPipeline.Cli.Commands.MonitorCommand.ReadSessions(path));
+        Assert.Contains("line 5", e.Message);
+        Assert.Contains("2024-13-01", e.Message);
+        File.WriteAllLines(path, ["# XNYS", "2024-01-02", "", "2024-01-03"]);
+        Assert.Equal([new DateOnly(2024, 1, 2), new DateOnly(2024, 1, 3)], QuantPipeline.Cli.Commands.MonitorCommand.ReadSessions(path));
     }
 
     public void Dispose()

@@ -28,6 +28,7 @@ public static class MonitorCommand
         var json = new Option<bool>("--json") { Description = "Print the figures, alerts and retrain decision as one JSON document." };
         var webhook = new Option<Uri?>("--webhook") { Description = "Also POST every alert as JSON to this URL (5 s timeout, 4 tries with exponential backoff)." };
         var retrain = new Option<bool>("--retrain") { Description = "When the retrain policy says so, run the pipeline for the as-of; the new version deploys only if it passes the gate." };
+        var sessions = new Option<FileInfo?>("--sessions") { Description = "Expected trading sessions, one yyyy-MM-dd date per line (a market calendar's sessions); weekdays when left out." };
         var policy = new Option<FileInfo?>("--policy") { Description = "Retrain policy JSON (drift_psi_threshold, drift_min_features, decay_ic_threshold, decay_sessions, retrain_on_change_point, schedule)." };
         var command = new Command(
             "monitor",
@@ -45,7 +46,7 @@ public static class MonitorCommand
               qp monitor --as-of 2023-12-29 --retrain --policy policy.json
             """)
         {
-            asOf, workdir, json, webhook, retrain, policy,
+            asOf, workdir, json, webhook, retrain, policy, sessions,
         };
         command.SetAction(parse => Run(
             parse.GetValue(asOf)!,
@@ -53,11 +54,12 @@ public static class MonitorCommand
             parse.GetValue(json),
             parse.GetValue(webhook),
             parse.GetValue(retrain),
-            parse.GetValue(policy)));
+            parse.GetValue(policy),
+            parse.GetValue(sessions)));
         return command;
     }
 
-    public static int Run(string asOfText, DirectoryInfo workdir, bool json, Uri? webhook, bool retrain, FileInfo? policyFile, PipelineConfig? config = null)
+    public static int Run(string asOfText, DirectoryInfo workdir, bool json, Uri? webhook, bool retrain, FileInfo? policyFile, FileInfo? sessionsFile = null, PipelineConfig? config = null)
     {
         ArgumentNullException.ThrowIfNull(workdir);
         if (!DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf))
@@ -79,8 +81,9 @@ public static class MonitorCommand
         {
             var retrainPolicy = policyFile is null ? new RetrainPolicy { Schedule = config.RetrainingFrequency } : RetrainPolicy.Load(policyFile.FullName);
             var audit = new JsonLinesAuditSink(paths.Audit);
+            var options = new MonitorOptions { ExpectedSessions = sessionsFile is null ? null : ReadSessions(sessionsFile.FullName) };
             var cycle = new MonitoringCycle(
-                new ModelMonitor(config, workdir.FullName),
+                new ModelMonitor(config, workdir.FullName, options),
                 new AlertDispatcher(sinks, audit, TimeSpan.FromDays(1), paths.DeduplicationState),
                 retrainPolicy,
                 retrain ? RetrainTrigger.ForPipeline(new ProductionPipeline(config, workdir.FullName), audit, paths.Retrains) : null);
@@ -96,11 +99,41 @@ public static class MonitorCommand
 
             return result.Retrain?.Error is null ? 0 : 1;
         }
-        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or InvalidDataException or ArgumentException or IOException)
+        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or InvalidDataException or ArgumentException or IOException or KeyNotFoundException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>Reads one session date per line; blank lines and lines starting with # are skipped.</summary>
+    public static IReadOnlyList<DateOnly> ReadSessions(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Sessions file {path} does not exist.", path);
+        }
+
+        var sessions = new List<DateOnly>();
+        var lineNumber = 0;
+        foreach (var raw in File.ReadLines(path))
+        {
+            lineNumber++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            if (!DateOnly.TryParseExact(line, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                throw new InvalidDataException($"Sessions file {path}, line {lineNumber}: '{line}' is not a yyyy-MM-dd date.");
+            }
+
+            sessions.Add(date);
+        }
+
+        return sessions;
     }
 
     private static readonly JsonSerializerOptions JsonOutput = new()
