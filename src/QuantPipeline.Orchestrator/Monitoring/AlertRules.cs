@@ -72,7 +72,7 @@ internal sealed class AlertRules(MonitorOptions options, string modelName, int m
         {
             var worst = jump.MaxBy(j => Math.Abs(j.Return))!;
             Add(AlertSeverity.Warning, "data.price_jump", jump.Key, worst.Return, options.DataQuality.MaxAbsReturn,
-                F($"close moved {worst.Return:+0.0%;-0.0%} on {worst.Session:yyyy-MM-dd} (bound ±{options.DataQuality.MaxAbsReturn:P0}); {jump.Count()} such moves in the window. Check for an unadjusted split or a bad print."));
+                F($"close moved {worst.Return:+0.0%;-0.0%} on {worst.Session:yyyy-MM-dd} (bound ±{options.DataQuality.MaxAbsReturn:P0}); moves beyond the bound in the window: {jump.Count()}. Check for an unadjusted split or a bad print."));
         }
 
         return _alerts;
