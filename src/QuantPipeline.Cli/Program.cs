@@ -21,6 +21,7 @@ public static class Program
         root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(InferCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
+        root.Subcommands.Add(MonitorCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

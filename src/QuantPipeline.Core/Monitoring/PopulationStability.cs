@@ -9,6 +9,20 @@ public static class PopulationStability
 {
     public const double Floor = 1e-4;
 
+    /// <summary>Default PSI at which drift is worth a warning (moderate shift).</summary>
+    public const double WarnThreshold = 0.1;
+
+    /// <summary>Default PSI at which drift raises an alert (significant shift).</summary>
+    public const double AlertThreshold = 0.2;
+
+    /// <summary>"ok", "warn" or "alert" for a PSI value.</summary>
+    public static string Level(double psi, double warn = WarnThreshold, double alert = AlertThreshold) =>
+        psi >= alert ? "alert" : psi >= warn ? "warn" : "ok";
+
+    /// <summary>PSI of every feature's current window against its stored reference bins, features in parallel.</summary>
+    public static double[] Psi(IReadOnlyList<FeatureReference> references, IReadOnlyList<float[]> current) =>
+        [.. DriftCalculator.Compute(references, current).Select(d => d.Psi)];
+
     /// <summary>Inner bin edges (bins − 1 of them) at the reference's quantiles.</summary>
     public static double[] QuantileEdges(ReadOnlySpan<float> reference, int bins = 10)
     {

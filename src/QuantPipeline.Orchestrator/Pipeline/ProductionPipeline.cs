@@ -12,6 +12,7 @@ using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Orchestrator.Deploy;
 using QuantPipeline.Orchestrator.Lineage;
 using QuantPipeline.Orchestrator.Gate;
+using QuantPipeline.Orchestrator.Monitoring;
 using QuantPipeline.Storage.Artifacts;
 using QuantPipeline.Storage.Market;
 using QuantPipeline.Storage.Registry;
@@ -152,6 +153,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             train.Model.save(temp);
             var (sha, artifact) = store.Put(temp, move: true);
             var parent = registry.GetAlias(Config.ModelName, ModelRegistry.Production)?.Version;
+            var monitoringReference = MonitoringReferenceBuilder.WriteNextTo(artifact, MonitoringReferenceBuilder.Build(
+                Config.ModelName, panel, SkeletonFeatureSet.Names, trainStart, trainEnd, trained.ValidationStart, trained.ValidationEnd, trained.ValidationPredictions, trained.Label, metrics.Sharpe));
             var version = registry.Register(new ModelVersionRequest(
                 Config.ModelName,
                 asOf,
@@ -169,6 +172,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                     ["data_snapshot"] = snapshotId,
                     ["compute_backend"] = trained.Backend,
                     ["run_id"] = runId,
+                    [MonitoringNames.ReferenceParameter] = monitoringReference,
                 },
                 artifact,
                 sha)
@@ -216,7 +220,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 var reference = values.AsSpan(trainStart * n, (trainEnd - trainStart + 1) * n);
                 var current = values.AsSpan((t - MonitorWindow) * n, MonitorWindow * n);
                 var psi = PopulationStability.Psi(reference, current);
-                list.Add(new FeatureDrift(name, psi, psi >= 0.2 ? "alert" : psi >= 0.1 ? "warn" : "ok"));
+                list.Add(new FeatureDrift(name, psi, PopulationStability.Level(psi)));
             }
 
             foreach (var alert in list.Where(d => d.Level == "alert"))
@@ -297,7 +301,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             return (new TrainingOutcome(model, curve, rows, options.Hidden), $"MLP {modelInputs.Length}→{string.Join("→", options.Hidden)}→1 on {curve.Device}, {rows:N0} samples, loss {curve.EpochLoss[0]:0.0000} → {curve.EpochLoss[^1]:0.0000}, {curve.SamplesPerSecond:N0} samples/s");
         });
 
-        var report = runner.Run("validate", () =>
+        var (report, validationPredictions) = runner.Run("validate", () =>
         {
             var predictions = ModelInputs.Predict(train.Model, modelInputs, validationStart, validationEnd, n);
             var length = validationEnd - validationStart + 1;
@@ -325,13 +329,19 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 },
                 result.Turnover,
                 grossExposure,
-                InformationCoefficient.Summarise(InformationCoefficient.PerBar(predictions, realised, length, n)),
-                InformationCoefficient.Summarise(InformationCoefficient.RankPerBar(predictions, realised, length, n)));
-            return (r, $"long-short {Config.BacktestQuantile:P0} quantiles over {length} sessions ({Date(panel, validationStart)}..{Date(panel, validationEnd)}), net of {Config.BacktestCostBps} bp: Sharpe {r.Sharpe:0.00}, max drawdown {r.MaxDrawdown.Depth:P2}, annual return {r.AnnualReturn:P2} (annualised ×252), Rank IC {r.RankIc!.Mean:0.0000}, DSR {r.DeflatedSharpe:0.000} over {trials} trial(s)");
+                QuantPipeline.Core.Metrics.InformationCoefficient.Summarise(QuantPipeline.Core.Metrics.InformationCoefficient.PerBar(predictions, realised, length, n)),
+                QuantPipeline.Core.Metrics.InformationCoefficient.Summarise(QuantPipeline.Core.Metrics.InformationCoefficient.RankPerBar(predictions, realised, length, n)));
+            return ((r, predictions), $"long-short {Config.BacktestQuantile:P0} quantiles over {length} sessions ({Date(panel, validationStart)}..{Date(panel, validationEnd)}), net of {Config.BacktestCostBps} bp: Sharpe {r.Sharpe:0.00}, max drawdown {r.MaxDrawdown.Depth:P2}, annual return {r.AnnualReturn:P2} (annualised ×252), Rank IC {r.RankIc!.Mean:0.0000}, DSR {r.DeflatedSharpe:0.000} over {trials} trial(s)");
         });
         var metrics = report.ToPerformanceMetrics();
 
-        return new TrainedModel(panel, snapshotId, asOf, backend.Name, trainStart, trainEnd, train, metrics, report);
+        return new TrainedModel(panel, snapshotId, asOf, backend.Name, trainStart, trainEnd, train, metrics, report)
+        {
+            ValidationStart = validationStart,
+            ValidationEnd = validationEnd,
+            ValidationPredictions = validationPredictions,
+            Label = label,
+        };
     }
 
     private static string Date(Panel panel, int index) => DateOnly.FromDateTime(panel.Timestamps[index]).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -18,4 +18,16 @@ public sealed record TrainedModel(
     int TrainEnd,
     TrainingOutcome Training,
     PerformanceMetrics Metrics,
-    MetricReport Report);
+    MetricReport Report)
+{
+    /// <summary>First and last validation row (inclusive).</summary>
+    public int ValidationStart { get; init; }
+
+    public int ValidationEnd { get; init; }
+
+    /// <summary>Model scores over the validation rows, [rows, n].</summary>
+    public float[] ValidationPredictions { get; init; } = [];
+
+    /// <summary>The next-session return label over the whole panel, [t, n].</summary>
+    public float[] Label { get; init; } = [];
+}
