@@ -1,4 +1,5 @@
 using System.Globalization;
+using QuantPipeline.Core.Metrics;
 using QuantPipeline.Core.Backtest;
 using QuantPipeline.Core.Calendars;
 using QuantPipeline.Core.Compute;
@@ -137,8 +138,8 @@ public sealed class ModelMonitor(PipelineConfig config, string workingDirectory,
         var rows = panel.T - 1 - firstRow;
         var signal = predictions.AsSpan(0, rows * n);
         var realised = label.AsSpan(firstRow * n, rows * n);
-        var ic = InformationCoefficient.Daily(signal, realised, rows, n, rank: false);
-        var rankIc = InformationCoefficient.Daily(signal, realised, rows, n, rank: true);
+        var ic = InformationCoefficient.PerBar(signal, realised, rows, n);
+        var rankIc = InformationCoefficient.RankPerBar(signal, realised, rows, n);
         var pnl = LongShortBacktest.Run(signal, realised, rows, n, Config.BacktestQuantile, Config.BacktestCostBps).NetReturns;
         var window = Options.RollingWindowSessions;
         var rollingIc = RollingStatistics.Mean(ic, window, Math.Max(1, window / 2));

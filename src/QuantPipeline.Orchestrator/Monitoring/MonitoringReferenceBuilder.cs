@@ -1,4 +1,5 @@
 using System.Globalization;
+using QuantPipeline.Core.Metrics;
 using QuantPipeline.Core.Monitoring;
 using QuantPipeline.Core.Panels;
 using QuantPipeline.Orchestrator.Pipeline;
@@ -32,8 +33,8 @@ public static class MonitoringReferenceBuilder
             .ToList();
         var length = validationEnd - validationStart + 1;
         var realised = label.AsSpan(validationStart * n, length * n);
-        var ic = InformationCoefficient.Daily(validationPredictions, realised, length, n, rank: false);
-        var rankIc = InformationCoefficient.Daily(validationPredictions, realised, length, n, rank: true);
+        var ic = InformationCoefficient.PerBar(validationPredictions, realised, length, n);
+        var rankIc = InformationCoefficient.RankPerBar(validationPredictions, realised, length, n);
         var finiteIc = ic.Where(double.IsFinite).ToArray();
         var icMean = finiteIc.Length > 0 ? finiteIc.Average() : double.NaN;
         var icStd = finiteIc.Length > 1 ? Math.Sqrt(finiteIc.Sum(x => (x - icMean) * (x - icMean)) / (finiteIc.Length - 1)) : double.NaN;

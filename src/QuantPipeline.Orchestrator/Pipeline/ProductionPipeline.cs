@@ -329,8 +329,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 },
                 result.Turnover,
                 grossExposure,
-                QuantPipeline.Core.Metrics.InformationCoefficient.Summarise(QuantPipeline.Core.Metrics.InformationCoefficient.PerBar(predictions, realised, length, n)),
-                QuantPipeline.Core.Metrics.InformationCoefficient.Summarise(QuantPipeline.Core.Metrics.InformationCoefficient.RankPerBar(predictions, realised, length, n)));
+                InformationCoefficient.Summarise(InformationCoefficient.PerBar(predictions, realised, length, n)),
+                InformationCoefficient.Summarise(InformationCoefficient.RankPerBar(predictions, realised, length, n)));
             return ((r, predictions), $"long-short {Config.BacktestQuantile:P0} quantiles over {length} sessions ({Date(panel, validationStart)}..{Date(panel, validationEnd)}), net of {Config.BacktestCostBps} bp: Sharpe {r.Sharpe:0.00}, max drawdown {r.MaxDrawdown.Depth:P2}, annual return {r.AnnualReturn:P2} (annualised ×252), Rank IC {r.RankIc!.Mean:0.0000}, DSR {r.DeflatedSharpe:0.000} over {trials} trial(s)");
         });
         var metrics = report.ToPerformanceMetrics();

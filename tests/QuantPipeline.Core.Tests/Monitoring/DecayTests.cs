@@ -26,8 +26,8 @@ public class DecayTests
             predictions[5 * n + j] = float.NaN;
         }
 
-        var ic = InformationCoefficient.Daily(predictions, realised, t, n, rank: false);
-        var rankIc = InformationCoefficient.Daily(predictions, realised, t, n, rank: true);
+        var ic = InformationCoefficient.PerBar(predictions, realised, t, n);
+        var rankIc = InformationCoefficient.RankPerBar(predictions, realised, t, n);
         for (var i = 0; i < t; i++)
         {
             var cells = Enumerable.Range(i * n, n).Where(c => float.IsFinite(predictions[c]) && float.IsFinite(realised[c])).ToArray();
@@ -46,9 +46,9 @@ public class DecayTests
 
         Assert.True(double.IsNaN(ic[5]));
         // A perfect monotone (but not linear) relation: Rank IC 1, IC below 1.
-        var perfect = InformationCoefficient.Daily([1f, 2f, 3f, 4f], [1f, 4f, 9f, 100f], 1, 4, rank: true);
+        var perfect = InformationCoefficient.RankPerBar([1f, 2f, 3f, 4f], [1f, 4f, 9f, 100f], 1, 4);
         Assert.Equal(1.0, perfect[0], 14);
-        Assert.True(InformationCoefficient.Daily([1f, 2f, 3f, 4f], [1f, 4f, 9f, 100f], 1, 4, rank: false)[0] < 0.99);
+        Assert.True(InformationCoefficient.PerBar([1f, 2f, 3f, 4f], [1f, 4f, 9f, 100f], 1, 4)[0] < 0.99);
     }
 
     [Fact]
