@@ -16,6 +16,8 @@ public static class Program
             """);
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(CalendarCommand.Create());
+        root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

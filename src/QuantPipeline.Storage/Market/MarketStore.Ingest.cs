@@ -310,7 +310,7 @@ public sealed partial class MarketStore
                     WHEN o.high < o.low THEN 'high ' || o.high || ' is below low ' || o.low
                     WHEN o.open < o.low OR o.open > o.high OR o.close < o.low OR o.close > o.high THEN 'open ' || o.open || ' and close ' || o.close || ' must lie within [low ' || o.low || ', high ' || o.high || ']'
                     WHEN s.session IS NULL THEN 'not within a {calendar.Name} session{(daily ? string.Empty : " (bar end times must satisfy open < t <= close, UTC)")}'
-                    WHEN k.symbol IS NULL THEN 'symbol is not registered; add it to the symbols table or ingest with add-unknown-symbols'
+                    WHEN k.symbol IS NULL THEN 'symbol is not registered; add it to the symbols table first or let ingest register it (qp ingest --add-symbols)'
                 END AS message
             FROM ordered o
             LEFT JOIN qp_sess s ON s.session = {(daily ? "o.ts::DATE" : "(o.ts - INTERVAL 1 MICROSECOND)::DATE AND o.ts > s.open_utc AND o.ts <= s.close_utc")}
