@@ -58,7 +58,7 @@ public sealed class IngestValidationTests : IDisposable
         var e = Assert.Throws<IngestValidationException>(() => store.IngestFile(csv, new BarIngestOptions()));
         Assert.Equal(ExpectedViolations.Length, e.TotalViolations);
         Assert.Equal(ExpectedViolations, e.Violations.Select(v => (v.Row, v.Symbol!, v.Rule)).ToArray());
-        Assert.Contains("bad.csv (line 4): row 3, symbol AAA, 2024-01-03: [duplicate] same symbol and time as row 2", e.Message);
+        Assert.Contains("bad.csv (line 4): row 3, symbol AAA, 2024-01-03: [duplicate] same symbol and time as an earlier row", e.Message);
         Assert.Contains("open='abc'", e.Violations[8].Message);
         Assert.Contains("volume", e.Violations[9].Message);
         Assert.Contains("high 9.0 is below low 11.0", e.Violations[4].Message);
@@ -118,6 +118,26 @@ public sealed class IngestValidationTests : IDisposable
         var jul = store.LoadPanel(new PanelRequest { From = new(2024, 7, 1), To = new(2024, 7, 1), Frequency = BarFrequency.Minute, Fields = ["close"] });
         Assert.Equal(new DateTime(2024, 7, 1, 13, 31, 0, DateTimeKind.Utc), jul.Timestamps[0]);
         Assert.Equal(20.5f, jul.Field("close")[0]);
+    }
+
+    [Fact]
+    public void A_time_repeated_after_a_step_back_is_caught_so_accepted_rows_strictly_increase()
+    {
+        var csv = _files.Write("order.csv", """
+            symbol,date,open,high,low,close,volume
+            AAA,2024-01-02,10,11,9,10,100
+            AAA,2024-01-03,10,11,9,10,100
+            AAA,2024-01-02,10,11,9,10,100
+            AAA,2024-01-03,10,11,9,10,100
+            AAA,2024-01-04,10,11,9,10,100
+
+            """);
+        using var store = MarketStore.Open(_files.Path("m.duckdb"));
+        var result = store.IngestFile(csv, new BarIngestOptions { AddUnknownSymbols = true, Policy = IngestPolicy.Quarantine });
+        Assert.Equal(3, result.RowsStored);
+        Assert.Equal(
+            [(3L, ValidationRules.NonMonotonicTimestamp), (4L, ValidationRules.Duplicate)],
+            store.Quarantined(result.BatchId).Select(v => (v.Row, v.Rule)).ToArray());
     }
 
     [Fact]

@@ -171,14 +171,23 @@ public sealed partial class MarketStore
         var zone = ResolveZone(options.SourceTimeZone, calendar);
         var knownLiteral = "TIMESTAMP '" + knownAt.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "'";
         var time = columns["time"];
-        var timeExpr = daily
-            ? $"TRY_CAST({time} AS DATE)::TIMESTAMP"
+        var timeType = SourceColumnType(columns["time"]);
+        // Typed sources skip the text → TIMESTAMPTZ → UTC conversion where it would be the identity.
+        var timeExpr = daily ? $"TRY_CAST({time} AS DATE)::TIMESTAMP"
+            : timeType == "TIMESTAMP WITH TIME ZONE" ? $"timezone('UTC', {time})"
+            : timeType.StartsWith("TIMESTAMP", StringComparison.Ordinal) && zone == "UTC" ? $"{time}::TIMESTAMP"
             : $"timezone('UTC', TRY_CAST({time} AS TIMESTAMPTZ))";
         var hasAvailable = columns.TryGetValue("available_at", out var av);
         var availableExpr = hasAvailable ? $"coalesce(timezone('UTC', TRY_CAST({av} AS TIMESTAMPTZ)), {knownLiteral})" : knownLiteral;
         var symbolExpr = options.Symbol is { } s ? SqlString(s) : $"nullif(trim({columns["symbol"]}::VARCHAR), '')";
         var timeName = daily ? "date" : "timestamp";
-        var malformedChecks = new[] { "open", "high", "low", "close", "volume", "vwap" }.Where(columns.ContainsKey)
+        var numericPresent = new[] { "open", "high", "low", "close", "volume", "vwap" }.Where(columns.ContainsKey).ToArray();
+        var malformedTests = numericPresent.Select(n => $"({Raw(n)} IS NOT NULL AND NOT coalesce(isfinite({Num(n)}), false))")
+            .Append($"({time} IS NOT NULL AND {timeExpr} IS NULL)")
+            .Concat(hasAvailable ? [$"({av} IS NOT NULL AND TRY_CAST({av} AS TIMESTAMPTZ) IS NULL)"] : []);
+        var missingTests = new[] { "open", "high", "low", "close", "volume" }.Select(n => $"{Raw(n)} IS NULL")
+            .Append($"{time} IS NULL").Append($"{symbolExpr} IS NULL");
+        var malformedChecks = numericPresent
             .Select(n => $"CASE WHEN {Raw(n)} IS NOT NULL AND NOT coalesce(isfinite({Num(n)}), false) THEN '{n}=''' || {Raw(n)}::VARCHAR || '''' END")
             .Append($"CASE WHEN {time} IS NOT NULL AND {timeExpr} IS NULL THEN '{timeName}=''' || {time}::VARCHAR || '''' END")
             .Concat(hasAvailable ? [$"CASE WHEN {av} IS NOT NULL AND TRY_CAST({av} AS TIMESTAMPTZ) IS NULL THEN 'available_at=''' || {av}::VARCHAR || '''' END"] : []);
@@ -191,12 +200,10 @@ public sealed partial class MarketStore
             SELECT src.__row, {symbolExpr} AS symbol, {timeExpr} AS ts,
                    {Num("open")} AS open, {Num("high")} AS high, {Num("low")} AS low, {Num("close")} AS close,
                    {Num("volume")} AS volume, {Num("vwap")} AS vwap, {availableExpr} AS available_at,
-                   concat_ws(', ', {string.Join(", ", missingChecks)}) AS missing,
-                   concat_ws(', ', {string.Join(", ", malformedChecks)}) AS malformed
+                   CASE WHEN {string.Join(" OR ", missingTests)} THEN concat_ws(', ', {string.Join(", ", missingChecks)}) END AS missing,
+                   CASE WHEN {string.Join(" OR ", malformedTests)} THEN concat_ws(', ', {string.Join(", ", malformedChecks)}) END AS malformed
             FROM qp_src src
             """);
-
-        var rowsRead = ToLong(Scalar("SELECT count(*) FROM qp_src"));
 
         // Sources' naive timestamps are read in the source zone; the view is evaluated under this setting
         // until the checked rows are materialised as naive UTC.
@@ -204,13 +211,22 @@ public sealed partial class MarketStore
         try
         {
             StageSessions(calendar);
-            CreateCheckedRows(options, calendar, daily);
+            // A cheap pass compares each row with the symbol's previous row only. If that finds rows out of
+            // order, the exact pass compares with the maximum of all earlier rows, so that a row repeating an
+            // earlier time after a step back is caught too (and accepted rows are strictly increasing).
+            CreateCheckedRows(options, calendar, daily, exactOrder: false);
+            if (ToLong(Scalar("SELECT count(*) FROM qp_chk WHERE rule IN ('duplicate', 'non-monotonic-timestamp')")) > 0)
+            {
+                Execute("DROP TABLE qp_chk");
+                CreateCheckedRows(options, calendar, daily, exactOrder: true);
+            }
         }
         finally
         {
             Execute("SET TimeZone = 'UTC'");
         }
 
+        var rowsRead = ToLong(Scalar("SELECT count(*) FROM qp_chk"));
         var violations = ToLong(Scalar("SELECT count(*) FROM qp_chk WHERE rule IS NOT NULL"));
         if (violations > 0 && options.Policy == IngestPolicy.Reject)
         {
@@ -233,10 +249,10 @@ public sealed partial class MarketStore
         var stored = ExecuteCount($"""
             INSERT INTO {table}
             SELECT symbol, {(daily ? "ts::DATE" : "ts")}, open, high, low, close, volume, vwap, available_at, $seq, NULL
-            FROM qp_chk WHERE rule IS NULL ORDER BY symbol, ts
+            FROM qp_chk WHERE rule IS NULL
             """, ("seq", seq));
         MarkSuperseded(table, daily ? "date" : "ts", daily ? "ts::DATE" : "ts", seq);
-        var quarantined = ExecuteCount("""
+        var quarantined = violations == 0 ? 0 : ExecuteCount("""
             INSERT INTO quarantine
             SELECT $seq, $source, c.__row, c.symbol, c.rule, c.message, CAST(src AS VARCHAR)
             FROM qp_chk c JOIN qp_src src ON src.__row = c.__row
@@ -255,6 +271,23 @@ public sealed partial class MarketStore
     /// </summary>
     private void MarkSuperseded(string table, string timeColumn, string stagedTime, long seq)
     {
+        using (var range = Command($"SELECT min({stagedTime}), max({stagedTime}) FROM qp_chk WHERE rule IS NULL"))
+        using (var reader = range.ExecuteReader())
+        {
+            if (!reader.Read() || reader.IsDBNull(0))
+            {
+                return;
+            }
+
+            var lo = reader.GetValue(0);
+            var hi = reader.GetValue(1);
+            // The common case — new history, nothing stored over the batch's time range — needs no work.
+            if (ToLong(Scalar($"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE batch_seq <> $seq AND {timeColumn} BETWEEN $lo AND $hi LIMIT 1)", ("seq", seq), ("lo", lo), ("hi", hi))) == 0)
+            {
+                return;
+            }
+        }
+
         Execute($"""
             CREATE TEMP TABLE qp_touched AS
             SELECT DISTINCT b.symbol, b.{timeColumn} AS t FROM {table} b
@@ -274,14 +307,12 @@ public sealed partial class MarketStore
         Execute("DROP TABLE qp_touched");
     }
 
-    private void CreateCheckedRows(BarIngestOptions options, IExchangeCalendar calendar, bool daily)
+    private void CreateCheckedRows(BarIngestOptions options, IExchangeCalendar calendar, bool daily, bool exactOrder)
     {
         Execute($"""
             CREATE TEMP TABLE qp_chk AS
             WITH ordered AS (
-                SELECT *,
-                    min(__row) OVER (PARTITION BY symbol, ts) AS first_row,
-                    max(ts) OVER (PARTITION BY symbol ORDER BY __row ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_max_ts
+                SELECT *, {(exactOrder ? "max(ts) OVER (PARTITION BY symbol ORDER BY __row ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)" : "lag(ts) OVER (PARTITION BY symbol ORDER BY __row)")} AS prev_max_ts
                 FROM qp_typed
             ),
             known_symbols AS (
@@ -289,9 +320,9 @@ public sealed partial class MarketStore
             )
             SELECT o.__row, o.symbol, o.ts, o.open, o.high, o.low, o.close, o.volume, o.vwap, o.available_at,
                 CASE
-                    WHEN o.missing <> '' THEN '{ValidationRules.MissingValue}'
-                    WHEN o.malformed <> '' THEN '{ValidationRules.MalformedValue}'
-                    WHEN o.first_row <> o.__row THEN '{ValidationRules.Duplicate}'
+                    WHEN o.missing IS NOT NULL THEN '{ValidationRules.MissingValue}'
+                    WHEN o.malformed IS NOT NULL THEN '{ValidationRules.MalformedValue}'
+                    WHEN o.ts = o.prev_max_ts THEN '{ValidationRules.Duplicate}'
                     WHEN o.ts < o.prev_max_ts THEN '{ValidationRules.NonMonotonicTimestamp}'
                     WHEN least(o.open, o.high, o.low, o.close) <= 0 OR o.vwap <= 0 THEN '{ValidationRules.NonPositivePrice}'
                     WHEN o.volume < 0 THEN '{ValidationRules.NegativeVolume}'
@@ -301,9 +332,9 @@ public sealed partial class MarketStore
                     WHEN {(options.AddUnknownSymbols ? "false" : "k.symbol IS NULL")} THEN '{ValidationRules.UnknownSymbol}'
                 END AS rule,
                 CASE
-                    WHEN o.missing <> '' THEN 'no value for ' || o.missing
-                    WHEN o.malformed <> '' THEN 'not a valid number or time: ' || o.malformed
-                    WHEN o.first_row <> o.__row THEN 'same symbol and time as row ' || o.first_row::VARCHAR
+                    WHEN o.missing IS NOT NULL THEN 'no value for ' || o.missing
+                    WHEN o.malformed IS NOT NULL THEN 'not a valid number or time: ' || o.malformed
+                    WHEN o.ts = o.prev_max_ts THEN 'same symbol and time as an earlier row'
                     WHEN o.ts < o.prev_max_ts THEN 'time goes backwards: after ' || o.prev_max_ts::VARCHAR || ' for this symbol in an earlier row'
                     WHEN least(o.open, o.high, o.low, o.close) <= 0 OR o.vwap <= 0 THEN 'prices must be positive (open ' || o.open || ', high ' || o.high || ', low ' || o.low || ', close ' || o.close || coalesce(', vwap ' || o.vwap, '') || ')'
                     WHEN o.volume < 0 THEN 'volume ' || o.volume || ' is negative'
@@ -391,7 +422,16 @@ public sealed partial class MarketStore
         return map;
     }
 
-    private static string Quote(string column) => "src.\"" + column.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    private string SourceColumnType(string quoted)
+    {
+        var name = quoted["src.\"".Length..^1].Replace("\"\"", "\"", StringComparison.Ordinal);
+        return Scalar(
+            "SELECT data_type FROM information_schema.columns WHERE table_name = 'qp_src' AND table_catalog = 'temp' AND column_name = $name",
+            ("name", name)) as string ?? "VARCHAR";
+    }
+
+    private static string Quote(string column) =>
+        "src.\"" + column.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string ResolveZone(string sourceZone, IExchangeCalendar calendar)
     {
