@@ -130,13 +130,16 @@ public sealed class IngestValidationTests : IDisposable
             AAA,2024-01-02,10,11,9,10,100
             AAA,2024-01-03,10,11,9,10,100
             AAA,2024-01-04,10,11,9,10,100
+            BBB,2024-01-03,10,11,9,10,100
+            BBB,2024-01-02,10,11,9,10,
+            BBB,2024-01-03,10,11,9,10,100
 
             """);
         using var store = MarketStore.Open(_files.Path("m.duckdb"));
         var result = store.IngestFile(csv, new BarIngestOptions { AddUnknownSymbols = true, Policy = IngestPolicy.Quarantine });
-        Assert.Equal(3, result.RowsStored);
+        Assert.Equal(4, result.RowsStored);
         Assert.Equal(
-            [(3L, ValidationRules.NonMonotonicTimestamp), (4L, ValidationRules.Duplicate)],
+            [(3L, ValidationRules.NonMonotonicTimestamp), (4L, ValidationRules.Duplicate), (7L, ValidationRules.MissingValue), (8L, ValidationRules.Duplicate)],
             store.Quarantined(result.BatchId).Select(v => (v.Row, v.Rule)).ToArray());
     }
 

@@ -215,7 +215,7 @@ public sealed partial class MarketStore
             // order, the exact pass compares with the maximum of all earlier rows, so that a row repeating an
             // earlier time after a step back is caught too (and accepted rows are strictly increasing).
             CreateCheckedRows(options, calendar, daily, exactOrder: false);
-            if (ToLong(Scalar("SELECT count(*) FROM qp_chk WHERE rule IN ('duplicate', 'non-monotonic-timestamp')")) > 0)
+            if (ToLong(Scalar("SELECT count(*) FROM qp_chk WHERE out_of_order")) > 0)
             {
                 Execute("DROP TABLE qp_chk");
                 CreateCheckedRows(options, calendar, daily, exactOrder: true);
@@ -318,7 +318,7 @@ public sealed partial class MarketStore
             known_symbols AS (
                 SELECT DISTINCT symbol FROM symbols
             )
-            SELECT o.__row, o.symbol, o.ts, o.open, o.high, o.low, o.close, o.volume, o.vwap, o.available_at,
+            SELECT o.__row, o.symbol, o.ts, o.open, o.high, o.low, o.close, o.volume, o.vwap, o.available_at, coalesce(o.ts <= o.prev_max_ts, false) AS out_of_order,
                 CASE
                     WHEN o.missing IS NOT NULL THEN '{ValidationRules.MissingValue}'
                     WHEN o.malformed IS NOT NULL THEN '{ValidationRules.MalformedValue}'
