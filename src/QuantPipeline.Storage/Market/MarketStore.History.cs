@@ -101,19 +101,7 @@ public sealed partial class MarketStore
         object lo = daily ? from : timestamps.Count > 0 ? DateTime.SpecifyKind(timestamps[0], DateTimeKind.Unspecified) : DateTime.MinValue;
         object hi = daily ? to : timestamps.Count > 0 ? DateTime.SpecifyKind(timestamps[^1], DateTimeKind.Unspecified) : DateTime.MinValue;
         var known = DateTime.SpecifyKind(knownAt, DateTimeKind.Unspecified);
-        if (symbols is null)
-        {
-            var found = new List<string>();
-            using var cmd = Command($"SELECT DISTINCT b.symbol FROM {table} b WHERE {time} BETWEEN $lo AND $hi AND {Visible("b")} ORDER BY b.symbol", ("lo", lo), ("hi", hi), ("known", known));
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                found.Add(reader.GetString(0));
-            }
-
-            symbols = found;
-        }
-
+        symbols ??= SymbolsWithBars(daily, lo, hi, knownAt);
         var panel = new Panel(timestamps, symbols);
         var buffers = fields.Select(_ => panel.NewBuffer()).ToArray();
         if (panel.T == 0 || panel.N == 0)
@@ -192,6 +180,22 @@ public sealed partial class MarketStore
         }
 
         return panel;
+    }
+
+    /// <summary>Symbols with a bar visible at <paramref name="knownAt"/> between <paramref name="lo"/> and <paramref name="hi"/> (dates for daily, UTC times for minutes).</summary>
+    private List<string> SymbolsWithBars(bool daily, object lo, object hi, DateTime knownAt)
+    {
+        var found = new List<string>();
+        using var cmd = Command(
+            $"SELECT DISTINCT b.symbol FROM {(daily ? "daily_bars" : "intraday_bars")} b WHERE {(daily ? "b.date" : "b.ts")} BETWEEN $lo AND $hi AND {Visible("b")} ORDER BY b.symbol",
+            ("lo", lo), ("hi", hi), ("known", DateTime.SpecifyKind(knownAt, DateTimeKind.Unspecified)));
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            found.Add(reader.GetString(0));
+        }
+
+        return found;
     }
 
     /// <summary>The session date of a panel timestamp: the date itself (daily) or the UTC date of the bar's end − 1 µs (minutes).</summary>
