@@ -22,6 +22,9 @@ public static class Program
         root.Subcommands.Add(InferCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
         root.Subcommands.Add(MonitorCommand.Create());
+        root.Subcommands.Add(CalendarCommand.Create());
+        root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

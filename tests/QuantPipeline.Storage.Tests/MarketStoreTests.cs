@@ -42,10 +42,13 @@ public sealed class MarketStoreTests : IDisposable
         var path = Path.Combine(_dir, "m.duckdb");
         using var store = MarketStore.Open(path);
         store.IngestDailyBars([new Bar("AAA", D(2), 1, 1, 1, 1, 1)]);
-        // The duplicate (symbol, date) violates the primary key part-way through the batch.
-        Bar[] batch = [new("BBB", D(2), 1, 1, 1, 1, 1), new("AAA", D(2), 2, 2, 2, 2, 2)];
-        Assert.ThrowsAny<Exception>(() => store.IngestDailyBars(batch));
+        // The repeated (symbol, date) inside the batch breaks the duplicate rule after a valid row.
+        Bar[] batch = [new("BBB", D(2), 1, 1, 1, 1, 1), new("AAA", D(3), 2, 2, 2, 2, 2), new("AAA", D(3), 2, 2, 2, 2, 2)];
+        var e = Assert.Throws<IngestValidationException>(() => store.IngestDailyBars(batch));
+        Assert.Equal(ValidationRules.Duplicate, Assert.Single(e.Violations).Rule);
+        Assert.Equal(3, e.Violations[0].Row);
         Assert.Equal(1, store.CountDailyBars());
+        Assert.Single(store.Batches());
     }
 
     [Fact]

@@ -1,38 +1,15 @@
 namespace QuantPipeline.Core.Calendars;
 
-/// <summary>Monday to Friday, no holidays: the simplest trading calendar.</summary>
+/// <summary>Monday to Friday, no holidays: static shortcuts over <see cref="FiveDayCalendar"/>.</summary>
 public static class WeekdayCalendar
 {
-    public static bool IsSession(DateOnly date) => date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
+    public static IExchangeCalendar Calendar => FiveDayCalendar.Instance;
+
+    public static bool IsSession(DateOnly date) => FiveDayCalendar.Instance.IsSession(date);
 
     /// <summary>Sessions from <paramref name="from"/> to <paramref name="to"/>, both inclusive.</summary>
-    public static IReadOnlyList<DateOnly> Sessions(DateOnly from, DateOnly to)
-    {
-        var sessions = new List<DateOnly>();
-        for (var d = from; d <= to; d = d.AddDays(1))
-        {
-            if (IsSession(d))
-            {
-                sessions.Add(d);
-            }
-        }
-
-        return sessions;
-    }
+    public static IReadOnlyList<DateOnly> Sessions(DateOnly from, DateOnly to) => FiveDayCalendar.Instance.Sessions(from, to);
 
     /// <summary>The <paramref name="count"/> sessions ending at <paramref name="last"/> (inclusive).</summary>
-    public static IReadOnlyList<DateOnly> SessionsEndingAt(DateOnly last, int count)
-    {
-        var sessions = new List<DateOnly>(count);
-        for (var d = last; sessions.Count < count; d = d.AddDays(-1))
-        {
-            if (IsSession(d))
-            {
-                sessions.Add(d);
-            }
-        }
-
-        sessions.Reverse();
-        return sessions;
-    }
+    public static IReadOnlyList<DateOnly> SessionsEndingAt(DateOnly last, int count) => Calendar.SessionsEndingAt(last, count);
 }

@@ -1,24 +1,38 @@
+using System.Globalization;
 using DuckDB.NET.Data;
+using QuantPipeline.Core.Calendars;
 using QuantPipeline.Core.Data;
 using QuantPipeline.Core.Panels;
 
 namespace QuantPipeline.Storage.Market;
 
 /// <summary>
-/// The market store: an embedded DuckDB file. Bulk loads go through DuckDB's appender inside one
-/// transaction, so a failed ingest leaves the store as it was.
+/// The market store: an embedded DuckDB file holding bars, symbols, corporate actions and universe
+/// membership point in time — every fact carries when it became known, and corrections are new
+/// versions. The schema is versioned and migrated forward on read-write open; readers open read-only.
 /// </summary>
-public sealed class MarketStore : IDisposable
+public sealed partial class MarketStore : IDisposable
 {
+    /// <summary>The knowledge time that sees everything stored.</summary>
+    public static readonly DateTime Latest = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
+
     private readonly DuckDBConnection _connection;
 
-    private MarketStore(DuckDBConnection connection, string path)
+    private MarketStore(DuckDBConnection connection, string path, bool readOnly)
     {
         _connection = connection;
         Path = path;
+        IsReadOnly = readOnly;
     }
 
     public string Path { get; }
+
+    public bool IsReadOnly { get; }
+
+    /// <summary>The schema version of the open store.</summary>
+    public int SchemaVersion => ReadSchemaVersion();
+
+    public static int CurrentSchemaVersion => StoreSchema.CurrentVersion;
 
     public static MarketStore Open(string path, bool readOnly = false)
     {
@@ -26,183 +40,151 @@ public sealed class MarketStore : IDisposable
         var full = System.IO.Path.GetFullPath(path);
         if (readOnly && !File.Exists(full))
         {
-            throw new FileNotFoundException($"Market store '{full}' does not exist; ingest data first (qp demo creates one).", full);
+            throw new FileNotFoundException($"Market store '{full}' does not exist; ingest data first (qp ingest, or qp demo which creates one).", full);
         }
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         var connection = new DuckDBConnection($"Data Source={full}{(readOnly ? ";ACCESS_MODE=READ_ONLY" : string.Empty)}");
         connection.Open();
-        var store = new MarketStore(connection, full);
-        if (!readOnly)
+        var store = new MarketStore(connection, full, readOnly);
+        try
         {
-            store.EnsureSchema();
+            // All timestamps in the store are naive UTC; conversions from source zones are explicit.
+            store.Execute("SET TimeZone = 'UTC'");
+            if (readOnly)
+            {
+                var version = store.ReadSchemaVersion();
+                if (version != StoreSchema.CurrentVersion)
+                {
+                    throw new InvalidOperationException(
+                        $"Market store '{full}' has schema version {version}; this build reads version {StoreSchema.CurrentVersion}. Open it once read-write (for example with qp ingest) to migrate it.");
+                }
+            }
+            else
+            {
+                store.Migrate();
+            }
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
         }
 
         return store;
     }
 
-    private void EnsureSchema()
-    {
-        Execute("""
-            CREATE TABLE IF NOT EXISTS daily_bars (
-                symbol VARCHAR NOT NULL,
-                date DATE NOT NULL,
-                open DOUBLE NOT NULL,
-                high DOUBLE NOT NULL,
-                low DOUBLE NOT NULL,
-                close DOUBLE NOT NULL,
-                volume DOUBLE NOT NULL,
-                ingested_at TIMESTAMP NOT NULL,
-                PRIMARY KEY (symbol, date)
-            )
-            """);
-    }
+    /// <summary>Appends daily bars as one batch (WEEKDAY calendar, reject policy, symbols registered on first sight); returns the number stored.</summary>
+    public long IngestDailyBars(IEnumerable<Bar> bars) =>
+        IngestBars(bars, new BarIngestOptions { Calendar = FiveDayCalendar.Instance.Name, AddUnknownSymbols = true }).RowsStored;
 
-    /// <summary>Appends daily bars in one transaction; returns the number stored.</summary>
-    public long IngestDailyBars(IEnumerable<Bar> bars)
-    {
-        ArgumentNullException.ThrowIfNull(bars);
-        var ingestedAt = DateTime.UtcNow;
-        long count = 0;
-        using var transaction = _connection.BeginTransaction();
-        try
-        {
-            using (var appender = _connection.CreateAppender("daily_bars"))
-            {
-                foreach (var bar in bars)
-                {
-                    appender.CreateRow()
-                        .AppendValue(bar.Symbol)
-                        .AppendValue(DateOnly.FromDateTime(bar.Timestamp))
-                        .AppendValue(bar.Open)
-                        .AppendValue(bar.High)
-                        .AppendValue(bar.Low)
-                        .AppendValue(bar.Close)
-                        .AppendValue(bar.Volume)
-                        .AppendValue(ingestedAt)
-                        .EndRow();
-                    count++;
-                }
-            }
-
-            transaction.Commit();
-        }
-        catch
-        {
-            transaction.Rollback();
-            throw;
-        }
-
-        return count;
-    }
-
-    public long CountDailyBars() => Convert.ToInt64(Scalar("SELECT count(*) FROM daily_bars"), System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Distinct (symbol, date) daily bars visible now.</summary>
+    public long CountDailyBars() => ToLong(Scalar("SELECT count(*) FROM (SELECT DISTINCT symbol, date FROM daily_bars)"));
 
     /// <summary>
-    /// Loads the daily panel for dates in [from, to] aligned to the distinct stored dates, NaN where a bar is missing.
+    /// Loads the latest known daily bars for dates in [from, to], aligned to the distinct stored dates, NaN where a bar is missing.
     /// </summary>
     public Panel LoadDailyPanel(DateOnly from, DateOnly to, IReadOnlyList<string> fields)
     {
         ArgumentNullException.ThrowIfNull(fields);
         var dates = new List<DateTime>();
-        using (var cmd = _connection.CreateCommand())
+        using (var cmd = Command("SELECT DISTINCT date FROM daily_bars WHERE date BETWEEN $from AND $to ORDER BY date", ("from", from), ("to", to)))
+        using (var reader = cmd.ExecuteReader())
         {
-            cmd.CommandText = "SELECT DISTINCT date FROM daily_bars WHERE date BETWEEN $from AND $to ORDER BY date";
-            cmd.Parameters.Add(new DuckDBParameter("from", from));
-            cmd.Parameters.Add(new DuckDBParameter("to", to));
-            using var reader = cmd.ExecuteReader();
             while (reader.Read())
             {
                 dates.Add(ToUtcDate(reader.GetValue(0)));
             }
         }
 
-        var symbols = new List<string>();
-        using (var cmd = _connection.CreateCommand())
-        {
-            cmd.CommandText = "SELECT DISTINCT symbol FROM daily_bars WHERE date BETWEEN $from AND $to ORDER BY symbol";
-            cmd.Parameters.Add(new DuckDBParameter("from", from));
-            cmd.Parameters.Add(new DuckDBParameter("to", to));
-            using var reader = cmd.ExecuteReader();
-            while (reader.Read())
-            {
-                symbols.Add(reader.GetString(0));
-            }
-        }
-
-        var panel = new Panel(dates, symbols);
-        var dateIndex = dates.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i);
-        var symbolIndex = symbols.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
-        var buffers = fields.Select(_ => panel.NewBuffer()).ToArray();
-        using (var cmd = _connection.CreateCommand())
-        {
-            foreach (var field in fields)
-            {
-                if (field is not ("open" or "high" or "low" or "close" or "volume"))
-                {
-                    throw new ArgumentException($"Unknown bar field '{field}'; stored fields are open, high, low, close, volume.", nameof(fields));
-                }
-            }
-
-            cmd.CommandText = $"SELECT symbol, date, {string.Join(", ", fields)} FROM daily_bars WHERE date BETWEEN $from AND $to";
-            cmd.Parameters.Add(new DuckDBParameter("from", from));
-            cmd.Parameters.Add(new DuckDBParameter("to", to));
-            using var reader = cmd.ExecuteReader();
-            var n = symbols.Count;
-            while (reader.Read())
-            {
-                var cell = dateIndex[ToUtcDate(reader.GetValue(1))] * n + symbolIndex[reader.GetString(0)];
-                for (var f = 0; f < fields.Count; f++)
-                {
-                    buffers[f][cell] = (float)reader.GetDouble(2 + f);
-                }
-            }
-        }
-
-        for (var f = 0; f < fields.Count; f++)
-        {
-            panel.SetField(fields[f], buffers[f]);
-        }
-
-        return panel;
+        return LoadPanelAt(dates, BarFrequency.Daily, fields, symbols: null, Latest, from, to);
     }
 
-    /// <summary>A content hash of the stored daily bars in [from, to]: the data snapshot id for lineage.</summary>
-    public string SnapshotId(DateOnly from, DateOnly to)
-    {
-        using var cmd = _connection.CreateCommand();
-        cmd.CommandText = """
-            SELECT coalesce(sum(hash(symbol, date, open, high, low, close, volume)::HUGEINT), 0)::VARCHAR, count(*)
-            FROM daily_bars WHERE date BETWEEN $from AND $to
-            """;
-        cmd.Parameters.Add(new DuckDBParameter("from", from));
-        cmd.Parameters.Add(new DuckDBParameter("to", to));
-        using var reader = cmd.ExecuteReader();
-        reader.Read();
-        var text = $"daily_bars|{from:yyyy-MM-dd}|{to:yyyy-MM-dd}|{reader.GetString(0)}|{reader.GetInt64(1)}";
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
-    }
+    /// <summary>A content hash of the latest known daily bars in [from, to]: the data snapshot id for lineage.</summary>
+    public string SnapshotId(DateOnly from, DateOnly to) =>
+        SnapshotId(new PanelRequest { From = from, To = to, Calendar = FiveDayCalendar.Instance.Name, Fields = BarFields.All });
 
-    private static DateTime ToUtcDate(object value) => value switch
+    public void Dispose() => _connection.Dispose();
+
+    internal static DateTime ToUtcDate(object value) => value switch
     {
         DateOnly d => d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
         DateTime dt => DateTime.SpecifyKind(dt.Date, DateTimeKind.Utc),
         _ => throw new InvalidCastException($"Unexpected date value of type {value.GetType()}."),
     };
 
-    private void Execute(string sql)
+    internal static long ToLong(object? value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
+
+    internal static string SqlString(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private void Migrate()
     {
-        using var cmd = _connection.CreateCommand();
+        Execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)");
+        var version = ReadSchemaVersion();
+        for (var step = version + 1; step <= StoreSchema.CurrentVersion; step++)
+        {
+            using var transaction = _connection.BeginTransaction();
+            Execute(StoreSchema.Migrations[step - 1]);
+            using (var cmd = Command("INSERT INTO schema_version VALUES ($v, $t)", ("v", step), ("t", DateTime.UtcNow)))
+            {
+                cmd.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+
+    private int ReadSchemaVersion()
+    {
+        var hasVersionTable = ToLong(Scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version' AND NOT temporary")) > 0;
+        if (hasVersionTable)
+        {
+            var v = Scalar("SELECT max(version) FROM schema_version");
+            if (v is not null and not DBNull)
+            {
+                return Convert.ToInt32(v, CultureInfo.InvariantCulture);
+            }
+        }
+
+        // Stores written before versioning hold the schema-1 daily_bars table and nothing else.
+        return ToLong(Scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'daily_bars' AND NOT temporary")) > 0 ? 1 : 0;
+    }
+
+    private void EnsureWritable()
+    {
+        if (IsReadOnly)
+        {
+            throw new InvalidOperationException($"Market store '{Path}' is open read-only; open it read-write to change it.");
+        }
+    }
+
+    private DuckDBCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            cmd.Parameters.Add(new DuckDBParameter(name, value));
+        }
+
+        return cmd;
+    }
+
+    private void Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = Command(sql, parameters);
         cmd.ExecuteNonQuery();
     }
 
-    private object? Scalar(string sql)
+    private long ExecuteCount(string sql, params (string Name, object? Value)[] parameters)
     {
-        using var cmd = _connection.CreateCommand();
-        cmd.CommandText = sql;
-        return cmd.ExecuteScalar();
+        using var cmd = Command(sql, parameters);
+        return cmd.ExecuteNonQuery();
     }
 
-    public void Dispose() => _connection.Dispose();
+    private object? Scalar(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var cmd = Command(sql, parameters);
+        return cmd.ExecuteScalar();
+    }
 }

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Globalization;
+using QuantPipeline.Core.Calendars;
+
+namespace QuantPipeline.Cli.Commands;
+
+/// <summary><c>qp calendar sessions|early-closes</c>: one ISO date per line.</summary>
+public static class CalendarCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("calendar", "Exchange calendars (XNYS, WEEKDAY, 24/7): list sessions or early closes.");
+        command.Subcommands.Add(Listing("sessions", "Prints every session date in [--from, --to], one ISO date per line.", (c, f, t) => c.Sessions(f, t)));
+        command.Subcommands.Add(Listing("early-closes", "Prints every early-close session in [--from, --to], one ISO date per line.", (c, f, t) => c.EarlyCloses(f, t)));
+        return command;
+    }
+
+    private static Command Listing(string name, string description, Func<IExchangeCalendar, DateOnly, DateOnly, IReadOnlyList<DateOnly>> list)
+    {
+        var exchange = new Option<string>("--exchange") { Description = $"Calendar name: {string.Join(", ", ExchangeCalendars.Names)}.", DefaultValueFactory = _ => "XNYS" };
+        var from = new Option<string>("--from") { Description = "First date (yyyy-MM-dd), inclusive.", Required = true };
+        var to = new Option<string>("--to") { Description = "Last date (yyyy-MM-dd), inclusive.", Required = true };
+        var command = new Command(name, $"{description}\n\nExample:\n  qp calendar {name} --exchange XNYS --from 1990-01-01 --to 2024-12-31") { exchange, from, to };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var calendar = ExchangeCalendars.Get(parse.GetValue(exchange)!);
+                var first = ParseDate(parse.GetValue(from)!, "--from");
+                var last = ParseDate(parse.GetValue(to)!, "--to");
+                if (last < first)
+                {
+                    throw new ArgumentException($"--to {last:yyyy-MM-dd} is before --from {first:yyyy-MM-dd}.");
+                }
+
+                var output = Console.Out;
+                foreach (var d in list(calendar, first, last))
+                {
+                    output.WriteLine(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                }
+
+                return 0;
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"error: {WithoutParameterName(e)}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static string WithoutParameterName(ArgumentException e) =>
+        e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
+
+    private static DateOnly ParseDate(string text, string option) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d
+            : throw new ArgumentException($"{option} '{text}' is not a date; write it as yyyy-MM-dd, e.g. 2024-01-31.");
+}
