@@ -46,7 +46,7 @@ public sealed class FeatureCompiler
             try
             {
                 compiler._expression = feature.Expression;
-                id = compiler.Lower(Parser.Parse(feature.Expression));
+                id = compiler.Lower(ExpressionParser.Parse(feature.Expression));
             }
             catch (ExpressionSyntaxException e)
             {

@@ -5,13 +5,13 @@ namespace QuantPipeline.Core.Features.Expressions;
 /// <c>+ -</c>, <c>* /</c>, unary <c>- !</c>, then fields, numbers, calls and parentheses.
 /// Function names, argument counts and literal arguments (windows, quantiles) are checked here, where columns are known.
 /// </summary>
-public sealed class Parser
+public sealed class ExpressionParser
 {
     private readonly string _text;
     private readonly List<Token> _tokens;
     private int _position;
 
-    private Parser(string text)
+    private ExpressionParser(string text)
     {
         _text = text;
         _tokens = Lexer.Tokenize(text);
@@ -20,7 +20,7 @@ public sealed class Parser
     public static SyntaxNode Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var parser = new Parser(text);
+        var parser = new ExpressionParser(text);
         if (parser.Current.Kind == TokenKind.End)
         {
             throw new ExpressionSyntaxException(text, 1, "the expression is empty", "a field, a number or a function call");
