@@ -63,7 +63,7 @@ public sealed class FeatureCompiler
     public static CompiledFeatureSet Compile(params (string Name, string Expression)[] features) =>
         Compile(features.Select(f => new FeatureDefinition(f.Name, f.Expression)));
 
-    private int Lower(SyntaxNode node) => node switch
+    private int Lower(SyntaxNode node) => FoldConstant(node) is { } value ? Constant(value) : node switch
     {
         FieldNode field => Add(new Spec(DagOp.Field) { Field = field.Name.ToLowerInvariant() }, []),
         NumberNode number => Constant(number.Value),
@@ -72,6 +72,32 @@ public sealed class FeatureCompiler
         CallNode call => LowerCall(call),
         _ => throw new ArgumentOutOfRangeException(nameof(node), node.GetType().Name, "unknown syntax node"),
     };
+
+    /// <summary>The value of a subtree made only of numbers, so that no node is created for its parts.</summary>
+    private static double? FoldConstant(SyntaxNode node)
+    {
+        switch (node)
+        {
+            case NumberNode number:
+                return number.Value;
+            case UnaryNode unary when FoldConstant(unary.Operand) is { } x:
+                return ScalarSemantics.Unary(unary.Operator == TokenKind.Minus ? UnaryOp.Neg : UnaryOp.Not, x);
+            case BinaryNode binary when FoldConstant(binary.Left) is { } a && FoldConstant(binary.Right) is { } b:
+                return ScalarSemantics.Binary(BinaryOpOf(binary.Operator), a, b);
+            case CallNode call when call.Arguments.Count == 1 && FoldConstant(call.Arguments[0]) is { } x:
+                return call.Function switch
+                {
+                    "Abs" => ScalarSemantics.Unary(UnaryOp.Abs, x),
+                    "Log" => ScalarSemantics.Unary(UnaryOp.Log, x),
+                    "Exp" => ScalarSemantics.Unary(UnaryOp.Exp, x),
+                    "Sqrt" => ScalarSemantics.Unary(UnaryOp.Sqrt, x),
+                    "Sign" => ScalarSemantics.Unary(UnaryOp.Sign, x),
+                    _ => null,
+                };
+            default:
+                return null;
+        }
+    }
 
     private int LowerCall(CallNode call)
     {
