@@ -5,7 +5,7 @@ namespace QuantPipeline.Core.Labels;
 /// and at the vertical barrier the sign of the return then (0 when flat). Every array is [t, n] time-major;
 /// <see cref="TouchIndex"/> is the bar of the touch (−1 where the label is not known), which is also the label's end time.
 /// </summary>
-public sealed record TripleBarrierLabels(float[] Label, float[] Return, int[] TouchIndex, Barrier[] Barrier, int T, int N)
+public sealed record TripleBarrierLabels(float[] Label, float[] Return, int[] TouchIndex, BarrierHit[] Barrier, int T, int N)
 {
     /// <param name="close">Close prices [t, n] time-major.</param>
     /// <param name="asOfIndex">Last bar that may be read; −1 = the whole series. Labels needing later bars stay unknown.</param>
@@ -22,7 +22,7 @@ public sealed record TripleBarrierLabels(float[] Label, float[] Return, int[] To
         var label = new float[t * n];
         var ret = new float[t * n];
         var touch = new int[t * n];
-        var barrier = new Barrier[t * n];
+        var barrier = new BarrierHit[t * n];
         Array.Fill(label, float.NaN);
         Array.Fill(ret, float.NaN);
         Array.Fill(touch, -1);
@@ -57,19 +57,19 @@ public sealed record TripleBarrierLabels(float[] Label, float[] Return, int[] To
                     }
 
                     var r = later / price - 1.0;
-                    var hit = r >= upper ? Labels.Barrier.ProfitTake
-                        : r <= lower ? Labels.Barrier.StopLoss
-                        : k == spec.Horizon ? Labels.Barrier.Vertical
-                        : Labels.Barrier.None;
-                    if (hit == Labels.Barrier.None)
+                    var hit = r >= upper ? BarrierHit.ProfitTake
+                        : r <= lower ? BarrierHit.StopLoss
+                        : k == spec.Horizon ? BarrierHit.Vertical
+                        : BarrierHit.None;
+                    if (hit == BarrierHit.None)
                     {
                         continue;
                     }
 
                     label[cell] = hit switch
                     {
-                        Labels.Barrier.ProfitTake => 1f,
-                        Labels.Barrier.StopLoss => -1f,
+                        BarrierHit.ProfitTake => 1f,
+                        BarrierHit.StopLoss => -1f,
                         _ => Math.Sign(r),
                     };
                     ret[cell] = (float)r;

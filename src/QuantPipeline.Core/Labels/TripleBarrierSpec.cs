@@ -16,7 +16,7 @@ public sealed record TripleBarrierSpec(int Horizon, double ProfitTake = 1.0, dou
 
         if (!(ProfitTake > 0) || !(StopLoss > 0))
         {
-            throw new ArgumentOutOfRangeException(nameof(ProfitTake), $"Barrier multiples must be > 0 (got profit-take {ProfitTake}, stop-loss {StopLoss}); use +∞ to switch one off.");
+            throw new ArgumentOutOfRangeException(nameof(ProfitTake), $"BarrierHit multiples must be > 0 (got profit-take {ProfitTake}, stop-loss {StopLoss}); use +∞ to switch one off.");
         }
 
         if (VolatilityWindow < 2)

@@ -1,7 +1,7 @@
 namespace QuantPipeline.Core.Labels;
 
 /// <summary>Which barrier of a triple-barrier label was touched first.</summary>
-public enum Barrier : sbyte
+public enum BarrierHit : sbyte
 {
     /// <summary>Not known: no volatility estimate yet, or the horizon reaches past the data (or the as-of date).</summary>
     None = 0,
