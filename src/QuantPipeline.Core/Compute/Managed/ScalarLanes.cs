@@ -1,0 +1,60 @@
+using System.Runtime.CompilerServices;
+
+namespace QuantPipeline.Core.Compute.Managed;
+
+/// <summary>
+/// One float64 lane: the scalar fallback of the stateful drivers, and the remainder of a column block that does not
+/// fill a vector (stateful kernels cannot overlap the last vector, since a lane would be updated twice).
+/// A mask is a double whose bits are all ones (true) or all zeros (false), as in a vector lane.
+/// </summary>
+internal readonly struct ScalarLanes : IDoubleLanes<double>
+{
+    private static readonly double True = BitConverter.Int64BitsToDouble(-1L);
+
+    public static int Count => 1;
+
+    public static double Broadcast(double value) => value;
+
+    public static double Add(double a, double b) => a + b;
+
+    public static double Subtract(double a, double b) => a - b;
+
+    public static double Multiply(double a, double b) => a * b;
+
+    public static double Divide(double a, double b) => a / b;
+
+    public static double LoadWiden(ref float source) => source;
+
+    public static void StoreNarrow(double value, ref float destination) => destination = (float)value;
+
+    public static double Load(ref double source) => source;
+
+    public static void Store(double value, ref double destination) => destination = value;
+
+    public static double IsFinite(double value) => Mask(double.IsFinite(value));
+
+    public static double IsNaN(double value) => Mask(double.IsNaN(value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Select(double mask, double whenTrue, double whenFalse) => BitConverter.DoubleToInt64Bits(mask) != 0 ? whenTrue : whenFalse;
+
+    public static double Max(double a, double b) => a > b ? a : b;
+
+    public static double Min(double a, double b) => a < b ? a : b;
+
+    public static double GreaterThan(double a, double b) => Mask(a > b);
+
+    public static double GreaterThanOrEqual(double a, double b) => Mask(a >= b);
+
+    public static double NotEqual(double a, double b) => Mask(a != b);
+
+    public static double And(double a, double b) => BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(a) & BitConverter.DoubleToInt64Bits(b));
+
+    public static double Or(double a, double b) => BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(a) | BitConverter.DoubleToInt64Bits(b));
+
+    public static double Sqrt(double value) => Math.Sqrt(value);
+
+    public static uint MaskBits(double mask) => BitConverter.DoubleToInt64Bits(mask) != 0 ? 1u : 0u;
+
+    private static double Mask(bool condition) => condition ? True : 0.0;
+}
