@@ -162,7 +162,7 @@ public sealed class FeatureCompiler
             case "Power": return LowerBinary(BinaryOp.Pow, Series(0), Series(1));
             case "Greater": return LowerBinary(BinaryOp.Max, Series(0), Series(1));
             case "Less": return LowerBinary(BinaryOp.Min, Series(0), Series(1));
-            case "If": return Add(new Spec(DagOp.Where), [Series(0), Series(1), Series(2)]);
+            case "If": return Where(Series(0), Series(1), Series(2));
             case "CsRank": return Add(new Spec(DagOp.CrossSectional) { CrossSectionalOp = CrossSectionalOp.Rank }, [Series(0)]);
             case "CsZScore": return Add(new Spec(DagOp.CrossSectional) { CrossSectionalOp = CrossSectionalOp.ZScore }, [Series(0)]);
             case "CsDemean": return Add(new Spec(DagOp.CrossSectional) { CrossSectionalOp = CrossSectionalOp.Demean }, [Series(0)]);
@@ -174,18 +174,45 @@ public sealed class FeatureCompiler
     private int LowerUnary(UnaryOp op, int input)
     {
         var node = _nodes[input];
-        return node.Op == DagOp.Constant
-            ? Constant(ScalarSemantics.Unary(op, node.Value))
-            : Add(new Spec(DagOp.Unary) { UnaryOp = op }, [input]);
+        if (node.Op == DagOp.Constant)
+        {
+            return Constant(ScalarSemantics.Unary(op, node.Value));
+        }
+
+        // Logic follows pandas/Qlib (NaN is false) rather than the kernels' IEEE propagation, so it is built from Where.
+        return op == UnaryOp.Not ? Where(input, Constant(0), Constant(1)) : Add(new Spec(DagOp.Unary) { UnaryOp = op }, [input]);
     }
 
     private int LowerBinary(BinaryOp op, int left, int right)
     {
         var a = _nodes[left];
         var b = _nodes[right];
-        return a.Op == DagOp.Constant && b.Op == DagOp.Constant
-            ? Constant(ScalarSemantics.Binary(op, a.Value, b.Value))
-            : Add(new Spec(DagOp.Binary) { BinaryOp = op }, [left, right]);
+        if (a.Op == DagOp.Constant && b.Op == DagOp.Constant)
+        {
+            return Constant(ScalarSemantics.Binary(op, a.Value, b.Value));
+        }
+
+        // Comparisons and logic with NaN are false (0) in pandas and Qlib, so Mean($close>Ref($close, 1), d) counts
+        // the first bar as a down day; the kernels give NaN there, which Where(…, 1, 0) turns into 0.
+        switch (op)
+        {
+            case BinaryOp.Gt or BinaryOp.Lt or BinaryOp.Ge or BinaryOp.Le or BinaryOp.Eq or BinaryOp.Ne:
+                return Where(Add(new Spec(DagOp.Binary) { BinaryOp = op }, [left, right]), Constant(1), Constant(0));
+            case BinaryOp.And:
+                return Where(left, Where(right, Constant(1), Constant(0)), Constant(0));
+            case BinaryOp.Or:
+                return Where(left, Constant(1), Where(right, Constant(1), Constant(0)));
+            default:
+                return Add(new Spec(DagOp.Binary) { BinaryOp = op }, [left, right]);
+        }
+    }
+
+    private int Where(int condition, int whenTrue, int whenFalse)
+    {
+        var c = _nodes[condition];
+        return c.Op == DagOp.Constant
+            ? (ScalarSemantics.IsTrue(c.Value) ? whenTrue : whenFalse)
+            : Add(new Spec(DagOp.Where), [condition, whenTrue, whenFalse]);
     }
 
     private int Constant(double value) => Add(new Spec(DagOp.Constant) { Value = value }, []);
