@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QuantPipeline.Core.Compute.Managed;
 
 /// <summary>
@@ -26,6 +28,7 @@ internal readonly unsafe struct EwmKernel : IColumnKernel
         _required = Math.Max(spec.MinPeriods, 1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run<TV, TL>(int first, int count)
         where TV : struct
         where TL : IDoubleLanes<TV>

@@ -42,6 +42,7 @@ internal readonly unsafe struct RollingMomentsKernel<TOp> : IColumnKernel
         _ddof = ddof;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run<TV, TL>(int first, int count)
         where TV : struct
         where TL : IDoubleLanes<TV>
@@ -92,8 +93,9 @@ internal readonly unsafe struct RollingMomentsKernel<TOp> : IColumnKernel
                     a = TL.And(nonEmpty, a);
                     b = TL.And(nonEmpty, b);
                     p = TL.And(nonEmpty, p);
-                    var m2 = TL.Subtract(b, TL.Divide(TL.Multiply(a, a), k));
-                    var trigger = TL.GreaterThan(TL.Multiply(p, k), TL.Multiply(ratio, m2));
+                    // peak·k > ratio·M2 with M2 = b − a²/k, multiplied through by k to avoid a division.
+                    var kM2 = TL.Subtract(TL.Multiply(b, k), TL.Multiply(a, a));
+                    var trigger = TL.GreaterThan(TL.Multiply(TL.Multiply(p, k), k), TL.Multiply(ratio, kM2));
                     var bits = TL.MaskBits(TL.And(nonEmpty, trigger));
                     if (bits != 0)
                     {
