@@ -48,17 +48,10 @@ public sealed class NativeBackend : IComputeBackend
 
     public void Returns(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods, ReturnKind kind) => ManagedBackend.Instance.Returns(src, dst, t, n, periods, kind);
 
-    public void Rolling(RollingOp op, ReadOnlySpan<float> src, Span<float> dst, int t, int n, RollingSpec spec)
-    {
-        if (op == RollingOp.Mean)
-        {
-            RollingMean(src, dst, t, n, spec.Window, spec.EffectiveMinPeriods);
-        }
-        else
-        {
-            ManagedBackend.Instance.Rolling(op, src, dst, t, n, spec);
-        }
-    }
+    // The foundation's qp_rolling_mean_f32 keeps a plain running sum and loses a 1e17 value leaving the window, so
+    // Rolling(Mean) also runs on the managed kernels until the native kernels carry the recompute trigger.
+    public void Rolling(RollingOp op, ReadOnlySpan<float> src, Span<float> dst, int t, int n, RollingSpec spec) =>
+        ManagedBackend.Instance.Rolling(op, src, dst, t, n, spec);
 
     public void RollingPair(RollingPairOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int t, int n, RollingSpec spec) =>
         ManagedBackend.Instance.RollingPair(op, a, b, dst, t, n, spec);

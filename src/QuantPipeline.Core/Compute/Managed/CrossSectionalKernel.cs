@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QuantPipeline.Core.Compute.Managed;
 
 /// <summary>Cross-sectional kernels, one timestamp (row) at a time, rows split across threads.</summary>
@@ -31,6 +33,7 @@ internal static unsafe class CrossSectionalKernel
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rank(RowSorter sorter, float* row, bool* mask, Span<float> outRow, int n)
     {
         outRow.Fill(float.NaN);
@@ -75,6 +78,7 @@ internal static unsafe class CrossSectionalKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Moments(CrossSectionalOp op, float* row, bool* mask, Span<float> outRow, int n, CrossSectionalSpec spec)
     {
         double sum = 0;

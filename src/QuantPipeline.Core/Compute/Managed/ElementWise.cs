@@ -7,6 +7,7 @@ namespace QuantPipeline.Core.Compute.Managed;
 /// <summary>The element-wise drivers: widest accelerated width, then narrower vectors, then scalars for the tail.</summary>
 internal static class ElementWise
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Binary<TOp>(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
         where TOp : IBinaryOperator
     {
@@ -44,6 +45,7 @@ internal static class ElementWise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Unary<TOp>(ReadOnlySpan<float> x, Span<float> dst)
         where TOp : IUnaryOperator
     {
@@ -81,6 +83,7 @@ internal static class ElementWise
     }
 
     /// <summary>dst = cond ≠ 0 and not NaN ? a : b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Where(ReadOnlySpan<float> cond, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
     {
         ref var pc = ref MemoryMarshal.GetReference(cond);

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QuantPipeline.Core.Compute.Managed;
 
 /// <summary>
@@ -26,6 +28,7 @@ internal readonly unsafe struct EwmKernel : IColumnKernel
         _required = Math.Max(spec.MinPeriods, 1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run<TV, TL>(int first, int count)
         where TV : struct
         where TL : IDoubleLanes<TV>
@@ -71,8 +74,14 @@ internal readonly unsafe struct EwmKernel : IColumnKernel
         var aged = TL.Multiply(oldWeight, decay);
         oldWeight = TL.Select(started, aged, oldWeight);
         var update = TL.And(started, observed);
-        // pandas skips the division when the mean already equals x, which keeps constant series exact.
-        var blended = TL.Select(TL.NotEqual(mean, x), TL.Divide(TL.Add(TL.Multiply(oldWeight, mean), TL.Multiply(newWeight, x)), TL.Add(oldWeight, newWeight)), mean);
+        // Not adjusted and without a NaN gap, old_wt + α = (1 − α) + α = 1 up to rounding: skip the division when
+        // every lane's denominator is within 1e-12 of 1 (the common case), which keeps the step division-free.
+        var numerator = TL.Add(TL.Multiply(oldWeight, mean), TL.Multiply(newWeight, x));
+        var denominator = TL.Add(oldWeight, newWeight);
+        var offOne = TL.Subtract(denominator, one);
+        var weighted = TL.MaskBits(TL.GreaterThan(TL.Multiply(offOne, offOne), TL.Broadcast(1e-24))) == 0 ? numerator : TL.Divide(numerator, denominator);
+        // pandas skips the update when the mean already equals x, which keeps constant series exact.
+        var blended = TL.Select(TL.NotEqual(mean, x), weighted, mean);
         mean = TL.Select(update, blended, mean);
         oldWeight = TL.Select(update, adjust ? TL.Add(oldWeight, newWeight) : one, oldWeight);
         mean = TL.Select(started, mean, TL.Select(observed, x, mean));

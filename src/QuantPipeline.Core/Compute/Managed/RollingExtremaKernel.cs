@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QuantPipeline.Core.Compute.Managed;
 
 /// <summary>The combine step of a rolling extremum (max or min) and the value a missing slot takes.</summary>
@@ -55,6 +57,7 @@ internal readonly unsafe struct RollingExtremaKernel<TOp> : IColumnKernel
         _required = Math.Max(required, 1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run<TV, TL>(int first, int count)
         where TV : struct
         where TL : IDoubleLanes<TV>

@@ -42,11 +42,14 @@ internal readonly unsafe struct RollingMomentsKernel<TOp> : IColumnKernel
         _ddof = ddof;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run<TV, TL>(int first, int count)
         where TV : struct
         where TL : IDoubleLanes<TV>
     {
         var state = new double[5 * count];
+        var pending = new long[count / TL.Count + 1];
+        var pendingCount = 0;
         fixed (double* statePtr = state)
         {
             double* shift = statePtr, s1 = statePtr + count, s2 = statePtr + 2 * count, cnt = statePtr + 3 * count, peak = statePtr + 4 * count;
@@ -92,27 +95,15 @@ internal readonly unsafe struct RollingMomentsKernel<TOp> : IColumnKernel
                     a = TL.And(nonEmpty, a);
                     b = TL.And(nonEmpty, b);
                     p = TL.And(nonEmpty, p);
-                    var m2 = TL.Subtract(b, TL.Divide(TL.Multiply(a, a), k));
-                    var trigger = TL.GreaterThan(TL.Multiply(p, k), TL.Multiply(ratio, m2));
+                    // peak·k > ratio·M2 with M2 = b − a²/k, multiplied through by k to avoid a division.
+                    var kM2 = TL.Subtract(TL.Multiply(b, k), TL.Multiply(a, a));
+                    var trigger = TL.GreaterThan(TL.Multiply(TL.Multiply(p, k), k), TL.Multiply(ratio, kM2));
+                    // Recomputation happens after the row's vector loop: a call inside it would make the JIT spill
+                    // every vector register around it.
                     var bits = TL.MaskBits(TL.And(nonEmpty, trigger));
                     if (bits != 0)
                     {
-                        TL.Store(a, ref s1[l]);
-                        TL.Store(b, ref s2[l]);
-                        TL.Store(k, ref cnt[l]);
-                        TL.Store(p, ref peak[l]);
-                        while (bits != 0)
-                        {
-                            var lane = l + BitOperations.TrailingZeroCount(bits);
-                            bits &= bits - 1;
-                            Recompute(first + lane, i, ref shift[lane], ref s1[lane], ref s2[lane], ref cnt[lane], ref peak[lane]);
-                        }
-
-                        c = TL.Load(ref shift[l]);
-                        a = TL.Load(ref s1[l]);
-                        b = TL.Load(ref s2[l]);
-                        k = TL.Load(ref cnt[l]);
-                        p = TL.Load(ref peak[l]);
+                        pending[pendingCount++] = ((long)l << 32) | bits;
                     }
 
                     TL.Store(a, ref s1[l]);
@@ -122,6 +113,22 @@ internal readonly unsafe struct RollingMomentsKernel<TOp> : IColumnKernel
                     var value = TOp.Invoke<TV, TL>(k, c, a, b, ddof);
                     TL.StoreNarrow(TL.Select(TL.GreaterThanOrEqual(k, required), value, nan), ref outRow[l]);
                 }
+
+                for (var q = 0; q < pendingCount; q++)
+                {
+                    var l = (int)(pending[q] >> 32);
+                    var bits = (uint)pending[q];
+                    while (bits != 0)
+                    {
+                        var lane = l + BitOperations.TrailingZeroCount(bits);
+                        bits &= bits - 1;
+                        Recompute(first + lane, i, ref shift[lane], ref s1[lane], ref s2[lane], ref cnt[lane], ref peak[lane]);
+                        var exact = TOp.Invoke<double, ScalarLanes>(cnt[lane], shift[lane], s1[lane], s2[lane], _ddof);
+                        outRow[lane] = cnt[lane] >= _required ? (float)exact : float.NaN;
+                    }
+                }
+
+                pendingCount = 0;
             }
         }
     }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QuantPipeline.Core.Compute.Managed;
 
 /// <summary>
@@ -39,6 +41,7 @@ internal sealed class RowSorter
     }
 
     /// <summary>Collects the row's cells that are members (mask null = all) and finite, then sorts them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal unsafe void Sort(float* row, bool* mask, int n)
     {
         var m = 0;

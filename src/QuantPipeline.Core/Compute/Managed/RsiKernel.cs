@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QuantPipeline.Core.Compute.Managed;
 
 /// <summary>
@@ -21,6 +23,7 @@ internal readonly unsafe struct RsiKernel : IColumnKernel
         _period = period;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run<TV, TL>(int first, int count)
         where TV : struct
         where TL : IDoubleLanes<TV>
