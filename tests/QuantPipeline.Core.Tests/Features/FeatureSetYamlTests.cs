@@ -63,7 +63,7 @@ public class FeatureSetYamlTests
     {
         Assert.Equal(158, Alpha158.Create().Features.Count);
         Assert.Equal(360, Alpha360.Create().Features.Count);
-        Assert.Equal(10, IntradayF8.Create().Features.Count);
+        Assert.Equal(10, IntradayF8Set.Create().Features.Count);
         Assert.Equal("Ref($close, 59)/$close", Alpha360.Create().Features[0].Expression);
         Assert.Equal("CLOSE59", Alpha360.Create().Features[0].Name);
         Assert.Equal(59, Alpha360.Create().Compile().Lookback);

@@ -7,7 +7,7 @@ public static class FeatureLibrary
     {
         [Alpha158.Name] = Alpha158.Create,
         [Alpha360.Name] = Alpha360.Create,
-        [IntradayF8.Name] = IntradayF8.Create,
+        [IntradayF8Set.Name] = IntradayF8Set.Create,
     };
 
     public static IEnumerable<string> Names => BuiltIn.Keys;

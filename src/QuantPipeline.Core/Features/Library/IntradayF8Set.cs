@@ -6,7 +6,7 @@ namespace QuantPipeline.Core.Features.Library;
 /// The intraday F8 set of the W1 benchmark as expressions (close c, volume v, window 30). Being expressions, the
 /// windows follow the language's convention (min_periods = 1) rather than pandas' rolling default.
 /// </summary>
-public static class IntradayF8
+public static class IntradayF8Set
 {
     public const string Name = "f8";
 
