@@ -133,7 +133,7 @@ public static class FeaturesCommand
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
-        catch (Exception e) when (e is UsageException or FormatException or FileNotFoundException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is UsageException or FormatException or FileNotFoundException or KeyNotFoundException or InvalidOperationException or ArgumentException or NotSupportedException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
