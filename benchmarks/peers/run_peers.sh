@@ -26,7 +26,10 @@ import re, sys
 values = {}
 for line in open(sys.argv[1]):
     for key, value in re.findall(r"(\w+)=([0-9.]+)", line):
-        values.setdefault(key, float(value))
+        try:
+            values.setdefault(key, float(value))
+        except ValueError:  # version strings such as pandas=1.5.3
+            pass
 pandas = values.get("pandas_w1_median_ms")
 duck = values.get("duckdb_w1_ms")
 for name in ("f8_managed_median_ms", "f8_native_median_ms"):
