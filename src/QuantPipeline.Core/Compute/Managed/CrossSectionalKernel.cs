@@ -49,6 +49,7 @@ internal static unsafe class CrossSectionalKernel
         sorter.Sort(row, mask, n);
         var sorted = sorter.Sorted;
         var m = sorted.Length;
+        var halfOverCount = 0.5 / m;
         for (var a = 0; a < m;)
         {
             var key = sorted[a] >> 32;
@@ -59,7 +60,7 @@ internal static unsafe class CrossSectionalKernel
             }
 
             // Ranks a+1..b share their average, as a fraction of the valid count.
-            var pct = (float)((a + 1 + b) / 2.0 / m);
+            var pct = (float)((a + 1 + b) * halfOverCount);
             for (var k = a; k < b; k++)
             {
                 outRow[(int)(uint)sorted[k]] = pct;
