@@ -12,10 +12,6 @@ public sealed unsafe class ManagedBackend : IComputeBackend
 {
     public static readonly ManagedBackend Instance = new();
 
-    private ManagedBackend()
-    {
-    }
-
     public string Name => "managed";
 
     public void Unary(UnaryOp op, ReadOnlySpan<float> x, Span<float> dst)

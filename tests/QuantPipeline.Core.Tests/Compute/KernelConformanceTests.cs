@@ -2,7 +2,11 @@ using QuantPipeline.Core.Compute;
 
 namespace QuantPipeline.Core.Tests.Compute;
 
-/// <summary>Every kernel on every backend against the float64 reference, on random walks with NaNs.</summary>
+/// <summary>
+/// Every kernel on every backend against the float64 reference, on random walks with NaNs. The managed backend takes
+/// the widest SIMD width the CPU has; run the suite with DOTNET_EnableAVX512F=0, DOTNET_EnableAVX=0 or
+/// DOTNET_EnableHWIntrinsic=0 to cover its 256-bit, 128-bit and scalar paths.
+/// </summary>
 public class KernelConformanceTests
 {
     // 67 symbols: one vectorised column block of 64 and a 3-symbol block on the scalar path.

@@ -5,14 +5,21 @@ namespace QuantPipeline.Core.Compute.Managed;
 /// <summary>Cross-sectional kernels, one timestamp (row) at a time, rows split across threads.</summary>
 internal static unsafe class CrossSectionalKernel
 {
-    private const int RowsPerBlock = 64;
-
     internal static void Run(CrossSectionalOp op, float* src, bool* mask, float* dst, int t, int n, CrossSectionalSpec spec)
     {
-        ColumnBlocks.ForRows(t, RowsPerBlock, (firstRow, rows) =>
+        if (t == 0)
         {
-            var sorter = op is CrossSectionalOp.Rank or CrossSectionalOp.Winsorize ? new RowSorter(n) : null;
-            for (var i = firstRow; i < firstRow + rows; i++)
+            return;
+        }
+
+        // Eight row blocks per core for balance; one sorter per worker, reused across its blocks and rows.
+        var rowsPerBlock = Math.Max(16, t / (8 * Environment.ProcessorCount));
+        var blocks = (t + rowsPerBlock - 1) / rowsPerBlock;
+        var sorts = op is CrossSectionalOp.Rank or CrossSectionalOp.Winsorize;
+        Parallel.For(0, blocks, () => sorts ? new RowSorter(n) : null, (b, _, sorter) =>
+        {
+            var firstRow = b * rowsPerBlock;
+            for (var i = firstRow; i < Math.Min(t, firstRow + rowsPerBlock); i++)
             {
                 var row = src + (long)i * n;
                 var rowMask = mask == null ? null : mask + (long)i * n;
@@ -30,7 +37,9 @@ internal static unsafe class CrossSectionalKernel
                         break;
                 }
             }
-        });
+
+            return sorter;
+        }, _ => { });
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -40,6 +49,7 @@ internal static unsafe class CrossSectionalKernel
         sorter.Sort(row, mask, n);
         var sorted = sorter.Sorted;
         var m = sorted.Length;
+        var halfOverCount = 0.5 / m;
         for (var a = 0; a < m;)
         {
             var key = sorted[a] >> 32;
@@ -50,7 +60,7 @@ internal static unsafe class CrossSectionalKernel
             }
 
             // Ranks a+1..b share their average, as a fraction of the valid count.
-            var pct = (float)((a + 1 + b) / 2.0 / m);
+            var pct = (float)((a + 1 + b) * halfOverCount);
             for (var k = a; k < b; k++)
             {
                 outRow[(int)(uint)sorted[k]] = pct;

@@ -44,26 +44,23 @@ internal sealed class RowSorter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal unsafe void Sort(float* row, bool* mask, int n)
     {
+        var histogram = _histogram.AsSpan();
+        histogram.Clear();
         var m = 0;
         for (var j = 0; j < n; j++)
         {
             var v = row[j];
             if (float.IsFinite(v) && (mask == null || mask[j]))
             {
-                _items[m++] = ((ulong)Key(v) << 32) | (uint)j;
+                var key = Key(v);
+                _items[m++] = ((ulong)key << 32) | (uint)j;
+                histogram[(int)(key & (Buckets - 1))]++;
+                histogram[Buckets + (int)((key >> Bits) & (Buckets - 1))]++;
+                histogram[2 * Buckets + (int)(key >> (2 * Bits))]++;
             }
         }
 
         Count = m;
-        var histogram = _histogram.AsSpan();
-        histogram.Clear();
-        for (var k = 0; k < m; k++)
-        {
-            var key = (uint)(_items[k] >> 32);
-            histogram[(int)(key & (Buckets - 1))]++;
-            histogram[Buckets + (int)((key >> Bits) & (Buckets - 1))]++;
-            histogram[2 * Buckets + (int)(key >> (2 * Bits))]++;
-        }
 
         var from = _items;
         var to = _swap;
