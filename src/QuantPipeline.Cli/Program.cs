@@ -25,6 +25,7 @@ public static class Program
         root.Subcommands.Add(CalendarCommand.Create());
         root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(FeaturesCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -34,6 +34,37 @@ public sealed class NativeBackend : IComputeBackend
 
     public string Name => "native";
 
+    // Kernels not yet in libqpnative run on the managed backend, with identical semantics; the native kernels
+    // replace these forwarders one by one.
+    public void Unary(UnaryOp op, ReadOnlySpan<float> x, Span<float> dst) => ManagedBackend.Instance.Unary(op, x, dst);
+
+    public void Binary(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst) => ManagedBackend.Instance.Binary(op, a, b, dst);
+
+    public void Where(ReadOnlySpan<float> cond, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst) => ManagedBackend.Instance.Where(cond, a, b, dst);
+
+    public void Shift(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods) => ManagedBackend.Instance.Shift(src, dst, t, n, periods);
+
+    public void Diff(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods) => ManagedBackend.Instance.Diff(src, dst, t, n, periods);
+
+    public void Returns(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods, ReturnKind kind) => ManagedBackend.Instance.Returns(src, dst, t, n, periods, kind);
+
+    // The foundation's qp_rolling_mean_f32 keeps a plain running sum and loses a 1e17 value leaving the window, so
+    // Rolling(Mean) also runs on the managed kernels until the native kernels carry the recompute trigger.
+    public void Rolling(RollingOp op, ReadOnlySpan<float> src, Span<float> dst, int t, int n, RollingSpec spec) =>
+        ManagedBackend.Instance.Rolling(op, src, dst, t, n, spec);
+
+    public void RollingPair(RollingPairOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int t, int n, RollingSpec spec) =>
+        ManagedBackend.Instance.RollingPair(op, a, b, dst, t, n, spec);
+
+    public void Ewm(ReadOnlySpan<float> src, Span<float> dst, int t, int n, EwmSpec spec) => ManagedBackend.Instance.Ewm(src, dst, t, n, spec);
+
+    public void Rsi(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int period) => ManagedBackend.Instance.Rsi(src, dst, t, n, period);
+
+    public void CrossSectional(CrossSectionalOp op, ReadOnlySpan<float> src, ReadOnlySpan<bool> mask, Span<float> dst, int t, int n, CrossSectionalSpec spec) =>
+        ManagedBackend.Instance.CrossSectional(op, src, mask, dst, t, n, spec);
+
+    public void FillForward(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int limit = 0) => ManagedBackend.Instance.FillForward(src, dst, t, n, limit);
+
     public unsafe void RollingMean(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int window, int minPeriods)
     {
         KernelSemantics.Validate(src.Length, dst.Length, t, n, window, minPeriods);

@@ -36,6 +36,9 @@ public sealed class Panel
 
     public IReadOnlyList<DateTime> Timestamps { get; }
 
+    /// <summary>The market calendar the timestamps follow (e.g. an ISO MIC such as "XNYS"), when known.</summary>
+    public string? Calendar { get; init; }
+
     public IReadOnlyList<string> Symbols { get; }
 
     /// <summary>Number of timestamps (rows).</summary>
@@ -78,6 +81,108 @@ public sealed class Panel
         var buffer = GC.AllocateUninitializedArray<float>(T * N);
         buffer.AsSpan().Fill(float.NaN);
         return buffer;
+    }
+
+    /// <summary>Rows [start, start + count) of every field and of the membership, as a new panel (a copy: Panel owns
+    /// float[] buffers; the zero-copy time slice is <see cref="Apache.Arrow.RecordBatch.Slice"/> of <see cref="PanelArrow.ToRecordBatch"/>).</summary>
+    public Panel SliceTime(int start, int count)
+    {
+        if (start < 0 || count < 0 || start + count > T)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"Rows [{start}, {start + count}) are outside the panel's {T} timestamps.");
+        }
+
+        var slice = new Panel(Timestamps.Skip(start).Take(count).ToArray(), Symbols) { Calendar = Calendar };
+        Membership.AsSpan(start * N, count * N).CopyTo(slice.Membership);
+        foreach (var (name, values) in _fields)
+        {
+            slice.SetField(name, values.AsSpan(start * N, count * N).ToArray());
+        }
+
+        return slice;
+    }
+
+    /// <summary>The given symbols (in that order) of every field, as a new panel.</summary>
+    public Panel SelectSymbols(IReadOnlyList<string> symbols)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var j = 0; j < N; j++)
+        {
+            index[Symbols[j]] = j;
+        }
+
+        var columns = symbols.Select(s => index.TryGetValue(s, out var j) ? j : throw new KeyNotFoundException($"Symbol '{s}' is not in the panel.")).ToArray();
+        var subset = new Panel(Timestamps, symbols) { Calendar = Calendar };
+        var m = columns.Length;
+        for (var i = 0; i < T; i++)
+        {
+            for (var c = 0; c < m; c++)
+            {
+                subset.Membership[i * m + c] = Membership[i * N + columns[c]];
+            }
+        }
+
+        foreach (var (name, values) in _fields)
+        {
+            var picked = new float[T * m];
+            for (var i = 0; i < T; i++)
+            {
+                for (var c = 0; c < m; c++)
+                {
+                    picked[i * m + c] = values[i * N + columns[c]];
+                }
+            }
+
+            subset.SetField(name, picked);
+        }
+
+        return subset;
+    }
+
+    /// <summary>Panels with the same symbols and fields, consecutive in time, joined into one.</summary>
+    public static Panel ConcatTime(IReadOnlyList<Panel> parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        if (parts.Count == 0)
+        {
+            throw new ArgumentException("Nothing to concatenate.", nameof(parts));
+        }
+
+        var first = parts[0];
+        if (parts.Any(p => !p.Symbols.SequenceEqual(first.Symbols, StringComparer.Ordinal)))
+        {
+            throw new ArgumentException("Panels to concatenate must list the same symbols in the same order.", nameof(parts));
+        }
+
+        var joined = new Panel(parts.SelectMany(p => p.Timestamps).ToArray(), first.Symbols) { Calendar = first.Calendar };
+        var n = first.N;
+        var row = 0;
+        foreach (var part in parts)
+        {
+            part.Membership.CopyTo(joined.Membership, row * n);
+            row += part.T;
+        }
+
+        foreach (var name in first.FieldNames)
+        {
+            var values = new float[joined.T * n];
+            row = 0;
+            foreach (var part in parts)
+            {
+                if (!part.HasField(name))
+                {
+                    throw new ArgumentException($"Field '{name}' is missing from the panel starting {part.Timestamps.FirstOrDefault():O}.", nameof(parts));
+                }
+
+                part.Field(name).CopyTo(values, row * n);
+                row += part.T;
+            }
+
+            joined.SetField(name, values);
+        }
+
+        return joined;
     }
 
     public int IndexOfTimestamp(DateTime ts)

@@ -1,0 +1,54 @@
+namespace QuantPipeline.Core.Compute;
+
+/// <summary>
+/// Chooses a backend by name (config <c>compute.backend</c>, CLI <c>--backend</c>): <c>auto | managed | native | gpu</c>.
+/// <c>auto</c> takes native when libqpnative loads (it is at least as fast as managed in benchmarks/README.md), else managed.
+/// </summary>
+public static class ComputeBackends
+{
+    public static readonly IReadOnlyList<string> Names = ["auto", "managed", "native", "gpu"];
+
+    /// <summary>Where the "backend chosen" line goes; the CLI points it at its logger. Default: standard error.</summary>
+    public static Action<string> Log { get; set; } = message => Console.Error.WriteLine(message);
+
+    public static IComputeBackend Create(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        IComputeBackend backend;
+        string reason;
+        switch (name.Trim().ToLowerInvariant())
+        {
+            case "managed":
+                backend = ManagedBackend.Instance;
+                reason = "requested";
+                break;
+            case "native":
+                backend = NativeBackend.Instance;
+                reason = "requested";
+                break;
+            case "gpu":
+                throw new NotSupportedException(
+                    "The gpu compute backend is not available in this build. Choose compute.backend = auto, managed or native.");
+            case "auto":
+                (backend, reason) = Auto();
+                break;
+            default:
+                throw new ArgumentException($"Unknown compute backend '{name}'. Choose one of: {string.Join(", ", Names)}.", nameof(name));
+        }
+
+        Log($"compute backend: {backend.Name} ({reason})");
+        return backend;
+    }
+
+    private static (IComputeBackend Backend, string Reason) Auto()
+    {
+        try
+        {
+            return (NativeBackend.Instance, "auto: libqpnative loaded");
+        }
+        catch (InvalidOperationException e)
+        {
+            return (ManagedBackend.Instance, $"auto: native unavailable, {e.Message}");
+        }
+    }
+}

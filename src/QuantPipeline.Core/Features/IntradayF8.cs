@@ -1,0 +1,124 @@
+using QuantPipeline.Core.Compute;
+using QuantPipeline.Core.Panels;
+
+namespace QuantPipeline.Core.Features;
+
+/// <summary>
+/// The F8 intraday feature set of benchmark W1 (window 30) for close c and volume v, on any backend:
+/// ret_1, ma_ratio_30 = mean(c)/c − 1, vol_30 = std(ret_1), z_close_30, ewma_ret_hl20, max_ratio_30 = max(c)/c,
+/// min_ratio_30 = min(c)/c, z_volume_30, xs_rank_ret_30 (cross-sectional percentile rank of c/c[−30] − 1) and rsi_14.
+/// Rolling statistics use the default min_periods (= window) and ddof = 1.
+/// </summary>
+public static class IntradayF8
+{
+    public const int Window = 30;
+    public const int RsiPeriod = 14;
+    public const double EwmHalfLife = 20;
+
+    public static readonly string[] Names =
+        ["ret_1", "ma_ratio_30", "vol_30", "z_close_30", "ewma_ret_hl20", "max_ratio_30", "min_ratio_30", "z_volume_30", "xs_rank_ret_30", "rsi_14"];
+
+    /// <summary>Bars of history the first complete value needs (the 30-bar std of a 1-bar return).</summary>
+    public const int Lookback = Window + 1;
+
+    /// <summary>Adds the ten features to a panel holding "close" and "volume" (membership masks the rank).</summary>
+    public static void Compute(Panel panel, IComputeBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(panel);
+        ArgumentNullException.ThrowIfNull(backend);
+        var outputs = Names.Select(_ => new float[panel.T * panel.N]).ToArray();
+        using var workspace = new Workspace(panel.T, panel.N);
+        Compute(backend, panel.Field("close"), panel.Field("volume"), panel.Membership, panel.T, panel.N, outputs, workspace);
+        for (var f = 0; f < Names.Length; f++)
+        {
+            panel.SetField(Names[f], outputs[f]);
+        }
+    }
+
+    /// <summary>
+    /// Computes the ten features into <paramref name="outputs"/> (in <see cref="Names"/> order, each [t, n]) using
+    /// <paramref name="workspace"/> for intermediates, so repeated calls allocate nothing.
+    /// </summary>
+    public static void Compute(IComputeBackend backend, ReadOnlySpan<float> close, ReadOnlySpan<float> volume, ReadOnlySpan<bool> membership, int t, int n, float[][] outputs, Workspace workspace)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (outputs.Length != Names.Length || outputs.Any(o => o.Length != t * n))
+        {
+            throw new ArgumentException($"F8 needs {Names.Length} output buffers of {t}×{n} values.", nameof(outputs));
+        }
+
+        workspace.Require(t, n);
+        var spec = new RollingSpec(Window);
+        Span<float> mean = workspace.A, std = workspace.B, scratch = workspace.C;
+
+        var ret1 = outputs[0];
+        backend.Returns(close, ret1, t, n, 1, ReturnKind.Simple);
+
+        // mean(c)/c − 1 = (mean − c)/c and z = (c − mean)/std share the rolling moments of c.
+        backend.Rolling(RollingOp.Mean, close, mean, t, n, spec);
+        backend.Rolling(RollingOp.Std, close, std, t, n, spec);
+        backend.Binary(BinaryOp.Sub, mean, close, scratch);
+        backend.Binary(BinaryOp.Div, scratch, close, outputs[1]);
+        backend.Binary(BinaryOp.Sub, close, mean, scratch);
+        backend.Binary(BinaryOp.Div, scratch, std, outputs[3]);
+
+        backend.Rolling(RollingOp.Std, ret1, outputs[2], t, n, spec);
+        backend.Ewm(ret1, outputs[4], t, n, EwmSpec.FromHalfLife(EwmHalfLife));
+
+        backend.Rolling(RollingOp.Max, close, scratch, t, n, spec);
+        backend.Binary(BinaryOp.Div, scratch, close, outputs[5]);
+        backend.Rolling(RollingOp.Min, close, scratch, t, n, spec);
+        backend.Binary(BinaryOp.Div, scratch, close, outputs[6]);
+
+        backend.Rolling(RollingOp.Mean, volume, mean, t, n, spec);
+        backend.Rolling(RollingOp.Std, volume, std, t, n, spec);
+        backend.Binary(BinaryOp.Sub, volume, mean, scratch);
+        backend.Binary(BinaryOp.Div, scratch, std, outputs[7]);
+
+        backend.Returns(close, scratch, t, n, Window, ReturnKind.Simple);
+        backend.CrossSectional(CrossSectionalOp.Rank, scratch, membership, outputs[8], t, n, new CrossSectionalSpec());
+
+        backend.Rsi(close, outputs[9], t, n, RsiPeriod);
+    }
+
+    /// <summary>Three [t, n] intermediate buffers, reusable across calls of the same or smaller shape.</summary>
+    public sealed class Workspace : IDisposable
+    {
+        private float[] _a;
+        private float[] _b;
+        private float[] _c;
+
+        public Workspace(int t, int n)
+        {
+            _a = new float[t * n];
+            _b = new float[t * n];
+            _c = new float[t * n];
+        }
+
+        internal Span<float> A => _a.AsSpan(0, Length);
+
+        internal Span<float> B => _b.AsSpan(0, Length);
+
+        internal Span<float> C => _c.AsSpan(0, Length);
+
+        private int Length { get; set; }
+
+        internal void Require(int t, int n)
+        {
+            Length = t * n;
+            if (_a.Length < Length)
+            {
+                _a = new float[Length];
+                _b = new float[Length];
+                _c = new float[Length];
+            }
+        }
+
+        public void Dispose()
+        {
+            _a = _b = _c = [];
+        }
+    }
+}

@@ -1,0 +1,11 @@
+using QuantPipeline.Core.Compute;
+
+namespace QuantPipeline.Core.Tests.Compute;
+
+/// <summary>The backends the conformance suite runs; each new backend adds one name here.</summary>
+internal static class Backends
+{
+    public static readonly string[] Names = ["managed", "native"];
+
+    public static IComputeBackend Get(string name) => ComputeBackends.Create(name);
+}

@@ -1,0 +1,77 @@
+using QuantPipeline.Core.Compute;
+using QuantPipeline.Core.Features;
+using QuantPipeline.Core.Panels;
+using QuantPipeline.Core.Tests.Compute;
+
+namespace QuantPipeline.Core.Tests.Features;
+
+public class IntradayF8Tests
+{
+    private const int T = 150;
+    private const int N = 37;
+
+    public static TheoryData<string> BackendNames() => new(Backends.Names);
+
+    [Theory]
+    [MemberData(nameof(BackendNames))]
+    public void F8_matches_a_float64_composition_of_the_reference_kernels(string backend)
+    {
+        var rng = new Random(21);
+        var close = new float[T * N];
+        var volume = new float[T * N];
+        for (var j = 0; j < N; j++)
+        {
+            double x = 100;
+            for (var i = 0; i < T; i++)
+            {
+                x *= 1 + 0.002 * (rng.NextDouble() - 0.5);
+                close[i * N + j] = rng.NextDouble() < 0.03 ? float.NaN : (float)x;
+                volume[i * N + j] = (float)(1000 + 500 * rng.NextDouble());
+            }
+        }
+
+        var panel = new Panel(Enumerable.Range(0, T).Select(i => new DateTime(2024, 1, 2, 14, 30, 0, DateTimeKind.Utc).AddMinutes(i)).ToList(),
+            Enumerable.Range(0, N).Select(j => $"S{j:D3}").ToList());
+        panel.SetField("close", close).SetField("volume", volume);
+        for (var k = 0; k < panel.Membership.Length; k += 5)
+        {
+            panel.Membership[k] = false;
+        }
+
+        IntradayF8.Compute(panel, Backends.Get(backend));
+
+        var spec = new RollingSpec(IntradayF8.Window);
+        var ret1 = ReferenceKernels.Returns(close, T, N, 1, ReturnKind.Simple);
+        var meanC = ReferenceKernels.Rolling(RollingOp.Mean, close, T, N, spec);
+        var stdC = ReferenceKernels.Rolling(RollingOp.Std, close, T, N, spec);
+        var meanV = ReferenceKernels.Rolling(RollingOp.Mean, volume, T, N, spec);
+        var stdV = ReferenceKernels.Rolling(RollingOp.Std, volume, T, N, spec);
+        var maxC = ReferenceKernels.Rolling(RollingOp.Max, close, T, N, spec);
+        var minC = ReferenceKernels.Rolling(RollingOp.Min, close, T, N, spec);
+        var ret1AsFloat = ret1.Select(v => (float)v).ToArray();
+        // Ranks are discontinuous: rank the 30-bar return as stored in float32 (c / c[−30] in float32, minus 1, exact),
+        // or a 1-ulp difference between two symbols' returns could swap their order.
+        var ret30 = close.Select((c, k) => k >= IntradayF8.Window * N ? c / close[k - IntradayF8.Window * N] - 1f : float.NaN).ToArray();
+        var expected = new Dictionary<string, double[]>
+        {
+            ["ret_1"] = ret1,
+            ["ma_ratio_30"] = meanC.Select((m, k) => m / close[k] - 1).ToArray(),
+            ["vol_30"] = ReferenceKernels.Rolling(RollingOp.Std, ret1AsFloat, T, N, spec),
+            ["z_close_30"] = meanC.Select((m, k) => (close[k] - m) / stdC[k]).ToArray(),
+            ["ewma_ret_hl20"] = ReferenceKernels.Ewm(ret1AsFloat, T, N, EwmSpec.FromHalfLife(IntradayF8.EwmHalfLife)),
+            ["max_ratio_30"] = maxC.Select((m, k) => m / close[k]).ToArray(),
+            ["min_ratio_30"] = minC.Select((m, k) => m / close[k]).ToArray(),
+            ["z_volume_30"] = meanV.Select((m, k) => (volume[k] - m) / stdV[k]).ToArray(),
+            ["xs_rank_ret_30"] = ReferenceKernels.CrossSectional(CrossSectionalOp.Rank, ret30, panel.Membership, T, N, new CrossSectionalSpec()),
+            ["rsi_14"] = ReferenceKernels.Rsi(close, T, N, IntradayF8.RsiPeriod),
+        };
+
+        foreach (var name in IntradayF8.Names)
+        {
+            // A z-score of prices subtracts a rolling mean stored as float32 (≈100, so ±4e-6) and divides by a std of
+            // ≈0.1: that intermediate alone limits it to ~5e-5 absolute. Every other feature holds 1e-5 / 1e-6.
+            var absolute = name == "z_close_30" ? 1e-4 : 1e-6;
+            Numbers.AssertClose(expected[name], panel.Field(name), $"{backend} {name}", absolute: absolute);
+        }
+    }
+}
