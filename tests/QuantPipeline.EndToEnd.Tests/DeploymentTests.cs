@@ -218,7 +218,7 @@ public sealed class DeploymentTests(DeployedDemo demo)
             Assert.Equal(0, report.MaxAbsWeightDifference);
             Assert.Equal(version.ArtifactSha256, report.ReproducedArtifactSha256);
             Assert.Equal(version.Metrics.Count, report.Metrics.Count);
-            Assert.Contains(report.Metrics, m => m.Name == "dsr"); // the deflated Sharpe reproduces too: trials = the version number
+            Assert.Contains(report.Metrics, m => m.Name == "dsr"); // the deflated Sharpe reproduces too, with the recorded trial count
             Assert.Equal("reproduce", registry.Audit.Read()[^1].Action);
 
             // A version whose recorded weights and Sharpe differ from what its lineage trains is reported as such.

@@ -26,7 +26,9 @@ public static class Reproducer
         }
 
         var pipeline = new ProductionPipeline(config, workingDirectory);
-        var trained = pipeline.TrainAndValidate(version.AsOf, new StageRunner(), version.Version);
+        // The deflated Sharpe depends on how many trials stood behind the version when it was registered: reuse that count.
+        var trials = version.Metrics.TryGetValue("trials", out var recordedTrials) ? (int)recordedTrials : version.Version;
+        var trained = pipeline.TrainAndValidate(version.AsOf, new StageRunner(), trials);
         try
         {
             if (trained.SnapshotId != lineage.DataSnapshotId)
