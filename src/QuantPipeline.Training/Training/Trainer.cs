@@ -257,6 +257,8 @@ public static class Trainer
 
     private static Dictionary<string, Tensor> Snapshot(Module<Tensor, Tensor> model)
     {
+        // The scope disposes the intermediate detach() views; the clones leave it.
+        using var scope = NewDisposeScope();
         var copy = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, value) in model.state_dict())
         {
