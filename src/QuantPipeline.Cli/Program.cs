@@ -15,6 +15,7 @@ public static class Program
             Start with:  qp demo            (runs every stage on synthetic data in ./qp-demo)
             """);
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(TrainCheckCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

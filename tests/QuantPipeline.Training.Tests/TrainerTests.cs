@@ -139,7 +139,8 @@ public class TrainerTests
     {
         // Labels are pure noise: validation loss stops improving almost at once.
         var panels = SyntheticPanels.CrossSectional(30, 20, 7, noise: 1.0);
-        var shuffled = panels.Labels.OrderBy(_ => Random.Shared.Next()).ToArray();
+        var shuffle = new Random(1);
+        var shuffled = panels.Labels.OrderBy(_ => shuffle.Next()).ToArray();
         var noisy = new TrainingPanels(panels.Dates, panels.Symbols, panels.FeatureNames, panels.Features, shuffled, panels.Membership);
         var (state, train) = SampleSet.FitAndBuild(noisy, 0, 20, Raw);
         using var _ = train;
