@@ -15,10 +15,10 @@ public class W3GruTrainingBenchmarks
 {
     private TrainingPanels? _panels;
 
-    [Params(200)]
+    [Params(100)]
     public int Symbols { get; set; }
 
-    [Params(159)]
+    [Params(139)]
     public int Dates { get; set; }
 
     [GlobalSetup]

@@ -13,6 +13,8 @@ namespace QuantPipeline.Training.Data;
 /// </summary>
 public sealed class SampleSet : IDisposable
 {
+    private readonly int _firstSampleDate;
+
     private SampleSet(
         Tensor values,
         Tensor labels,
@@ -23,8 +25,10 @@ public sealed class SampleSet : IDisposable
         IReadOnlyList<string> featureNames,
         IReadOnlyList<DateTime> dates,
         ProcessorState? processors,
-        ProcessingReport report)
+        ProcessingReport report,
+        int firstSampleDate)
     {
+        _firstSampleDate = firstSampleDate;
         Values = values;
         Labels = labels;
         Rows = rows;
@@ -63,6 +67,11 @@ public sealed class SampleSet : IDisposable
     public ProcessorState? Processors { get; }
 
     public ProcessingReport Report { get; }
+
+    /// <summary>First date that carries samples (later than <see cref="Dates"/>[0] when history feeds sequences); null for a ready matrix.</summary>
+    public DateTime? FirstSampleDate => Dates.Count == 0 ? null : Dates[_firstSampleDate];
+
+    public DateTime? LastSampleDate => Dates.Count == 0 ? null : Dates[^1];
 
     public long Count => Rows.shape[0];
 
@@ -125,7 +134,7 @@ public sealed class SampleSet : IDisposable
 
         var names = Enumerable.Range(0, columns).Select(c => $"f{c}").ToArray();
         var report = new ProcessingReport(rows, rows, 0, 0, 0, 0);
-        return new SampleSet(values, labelTensor, rowIndex, dates, 1, 1, names, [], null, report);
+        return new SampleSet(values, labelTensor, rowIndex, dates, 1, 1, names, [], null, report, 0);
     }
 
     /// <summary>
@@ -159,7 +168,7 @@ public sealed class SampleSet : IDisposable
 
     /// <summary>The same samples with tensors on another device; the copy owns its tensors.</summary>
     public SampleSet To(Device device) =>
-        new(Values.to(device), Labels.to(device), Rows.to(device), RowDates.to(device), SymbolsPerDate, SequenceLength, FeatureNames, Dates, Processors, Report);
+        new(Values.to(device), Labels.to(device), Rows.to(device), RowDates.to(device), SymbolsPerDate, SequenceLength, FeatureNames, Dates, Processors, Report, _firstSampleDate);
 
     public void Dispose()
     {
@@ -244,7 +253,7 @@ public sealed class SampleSet : IDisposable
 
         var dates = panels.Dates.Skip(windowFrom).Take(t).ToArray();
         var finalState = fitting ? state with { FitReport = report } : state;
-        return new SampleSet(values, labels, rows, rowDates, n, sequenceLength, state.FeatureNames, dates, finalState, report);
+        return new SampleSet(values, labels, rows, rowDates, n, sequenceLength, state.FeatureNames, dates, finalState, report, sampleFrom);
     }
 
     /// <summary>[T, N, F] float32 from F time-major panels: one bulk copy per feature, then a permute.</summary>

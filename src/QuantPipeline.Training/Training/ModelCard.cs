@@ -29,6 +29,9 @@ public sealed record ModelCard
     /// <summary>Device the training ran on: "cpu" or "cuda:0".</summary>
     public required string Device { get; init; }
 
+    /// <summary>Training precision. TorchSharp 0.107 has no autocast, so every device trains in float32.</summary>
+    public string Precision { get; init; } = "float32";
+
     public int Seed { get; init; }
 
     public int Threads { get; init; }
