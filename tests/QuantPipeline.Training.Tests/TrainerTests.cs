@@ -160,7 +160,7 @@ public class TrainerTests
         var panels = SyntheticPanels.CrossSectional(20, 30, 8);
         var (_, train) = SampleSet.FitAndBuild(panels, 0, 20, new ProcessorOptions());
         using var _ = train;
-        var options = new TrainerOptions { Model = new ModelSpec { Hidden = [16, 8], Dropout = 0.1 }, Epochs = 3, BatchSize = 64, Seed = 21, Threads = 2, Device = DeviceChoice.Cpu };
+        var options = new TrainerOptions { Model = new ModelSpec { Hidden = [16, 8], Dropout = 0.1 }, Epochs = 2, BatchSize = 100, Seed = 21, Threads = 2, Device = DeviceChoice.Cpu };
         using var a = Trainer.Fit(train, null, options, "fs-test");
         using var b = Trainer.Fit(train, null, options, "fs-test");
         using var c = Trainer.Fit(train, null, options with { Seed = 22 }, "fs-test");
