@@ -26,6 +26,7 @@ public static class Program
         root.Subcommands.Add(IngestCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(FeaturesCommand.Create());
+        root.Subcommands.Add(TrainCheckCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
