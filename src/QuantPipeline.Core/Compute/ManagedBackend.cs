@@ -3,7 +3,7 @@ using System.Numerics;
 namespace QuantPipeline.Core.Compute;
 
 /// <summary>Managed kernels: loops run along time and vectorise across symbols.</summary>
-public sealed class ManagedBackend : IComputeBackend
+public sealed partial class ManagedBackend : IComputeBackend
 {
     public static readonly ManagedBackend Instance = new();
 

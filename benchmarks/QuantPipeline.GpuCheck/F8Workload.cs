@@ -1,0 +1,108 @@
+using ILGPU;
+using ILGPU.Runtime;
+using QuantPipeline.Core.Compute;
+using QuantPipeline.Core.Compute.Gpu;
+
+namespace QuantPipeline.GpuCheck;
+
+/// <summary>
+/// W1's F8 feature set (BENCHMARKS.md) on the GPU backend with every buffer resident on the device: close c and
+/// volume v in, ten features out, window 30. <see cref="RunResident"/> times the kernels alone;
+/// <see cref="RunWithTransfers"/> adds the upload of c and v and the download of the ten outputs.
+/// </summary>
+public sealed class F8Workload : IDisposable
+{
+    public const int Window = 30;
+    public const int Outputs = 10;
+
+    private readonly GpuBackend gpu;
+    private readonly int t;
+    private readonly int n;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> close;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> volume;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> ones;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> mean;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> std;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> tmp;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense>[] outputs;
+
+    public F8Workload(GpuBackend gpu, int t, int n)
+    {
+        this.gpu = gpu;
+        this.t = t;
+        this.n = n;
+        long cells = (long)t * n;
+        close = gpu.Allocate(cells);
+        volume = gpu.Allocate(cells);
+        ones = gpu.Allocate(cells);
+        mean = gpu.Allocate(cells);
+        std = gpu.Allocate(cells);
+        tmp = gpu.Allocate(cells);
+        outputs = Enumerable.Range(0, Outputs).Select(_ => gpu.Allocate(cells)).ToArray();
+        var one = new float[cells];
+        Array.Fill(one, 1f);
+        ones.CopyFromCPU(one);
+    }
+
+    /// <summary>Bytes a perfect implementation must move: read c and v once, write ten outputs once.</summary>
+    public long LogicalBytes => (2L + Outputs) * t * n * sizeof(float);
+
+    public void Upload(float[] c, float[] v)
+    {
+        close.CopyFromCPU(c);
+        volume.CopyFromCPU(v);
+    }
+
+    public void Download(float[][] results)
+    {
+        for (var k = 0; k < Outputs; k++)
+        {
+            outputs[k].CopyToCPU(results[k]);
+        }
+    }
+
+    public void RunWithTransfers(float[] c, float[] v, float[][] results)
+    {
+        Upload(c, v);
+        RunResident();
+        Download(results);
+        gpu.Synchronize();
+    }
+
+    public void RunResident()
+    {
+        var w = new RollingSpec(Window);
+        var o = outputs.Select(b => b.View).ToArray();
+        ArrayView<float> c = close.View, v = volume.View;
+
+        gpu.Returns(c, o[0], t, n, 1, ReturnKind.Simple);                       // 1. 1-bar return
+        gpu.Rolling(RollingOp.Mean, c, mean.View, t, n, w);                     // 2. mean(c)/c − 1
+        gpu.Binary(BinaryOp.Div, mean.View, c, tmp.View);
+        gpu.Binary(BinaryOp.Sub, tmp.View, ones.View, o[1]);
+        gpu.Rolling(RollingOp.Std, o[0], o[2], t, n, w);                        // 3. std of 1-bar returns
+        gpu.Rolling(RollingOp.Std, c, std.View, t, n, w);                       // 4. z-score of c
+        gpu.Binary(BinaryOp.Sub, c, mean.View, tmp.View);
+        gpu.Binary(BinaryOp.Div, tmp.View, std.View, o[3]);
+        gpu.Ewm(o[0], o[4], t, n, EwmSpec.FromHalfLife(20));                    // 5. EWMA of returns, half-life 20
+        gpu.Rolling(RollingOp.Max, c, tmp.View, t, n, w);                       // 6. max(c)/c
+        gpu.Binary(BinaryOp.Div, tmp.View, c, o[5]);
+        gpu.Rolling(RollingOp.Min, c, tmp.View, t, n, w);                       // 7. min(c)/c
+        gpu.Binary(BinaryOp.Div, tmp.View, c, o[6]);
+        gpu.Rolling(RollingOp.Mean, v, mean.View, t, n, w);                     // 8. z-score of v
+        gpu.Rolling(RollingOp.Std, v, std.View, t, n, w);
+        gpu.Binary(BinaryOp.Sub, v, mean.View, tmp.View);
+        gpu.Binary(BinaryOp.Div, tmp.View, std.View, o[7]);
+        gpu.Returns(c, tmp.View, t, n, Window, ReturnKind.Simple);              // 9. cross-sectional rank of the 30-bar return
+        gpu.CrossSectional(CrossSectionalOp.Rank, tmp.View, default, o[8], t, n, new CrossSectionalSpec());
+        gpu.Rsi(c, o[9], t, n, 14);                                             // 10. RSI(14)
+        gpu.Synchronize();
+    }
+
+    public void Dispose()
+    {
+        foreach (var b in outputs.Append(close).Append(volume).Append(ones).Append(mean).Append(std).Append(tmp))
+        {
+            b.Dispose();
+        }
+    }
+}
