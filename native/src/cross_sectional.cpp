@@ -113,6 +113,7 @@ void cross_row(int32_t op, const float* in, const uint8_t* mask, float* out, int
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void fill_forward_block(const float* src, float* dst, int64_t t, int64_t n, int32_t limit, int64_t j0, int64_t nb, float* last, int32_t* age) {
+  QP_SIMD
   for (int64_t j = 0; j < nb; ++j) {
     last[j] = qp::kNaNf;
     age[j] = 0;
@@ -120,6 +121,7 @@ void fill_forward_block(const float* src, float* dst, int64_t t, int64_t n, int3
   for (int64_t i = 0; i < t; ++i) {
     const float* in = src + i * n + j0;
     float* out = dst + i * n + j0;
+    QP_SIMD
     for (int64_t j = 0; j < nb; ++j) {
       const float x = in[j];
       const bool f = x == x;

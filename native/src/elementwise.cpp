@@ -12,21 +12,26 @@ __attribute__((target_clones("avx512f", "avx2", "default")))
 void unary_simple(int32_t op, const float* x, float* dst, int64_t len) {
   switch (op) {
     case kNeg:
+      QP_SIMD
       for (int64_t k = 0; k < len; ++k) dst[k] = -x[k];
       break;
     case kAbs:
+      QP_SIMD
       for (int64_t k = 0; k < len; ++k) dst[k] = std::fabs(x[k]);
       break;
     case kSqrt:
+      QP_SIMD
       for (int64_t k = 0; k < len; ++k) dst[k] = static_cast<float>(std::sqrt(static_cast<double>(x[k])));
       break;
     case kSign:
+      QP_SIMD
       for (int64_t k = 0; k < len; ++k) {
         const float v = x[k];
         dst[k] = v != v ? v : (v > 0.0f ? 1.0f : (v < 0.0f ? -1.0f : 0.0f));
       }
       break;
     default:  // kNot
+      QP_SIMD
       for (int64_t k = 0; k < len; ++k) {
         const float v = x[k];
         dst[k] = v != v ? v : (v == 0.0f ? 1.0f : 0.0f);
@@ -39,18 +44,23 @@ __attribute__((target_clones("avx512f", "avx2", "default")))
 void binary_kernel(int32_t op, const float* a, const float* b, float* dst, int64_t len) {
   switch (op) {
     case kAdd:
+      QP_SIMD
       for (int64_t k = 0; k < len; ++k) dst[k] = static_cast<float>(static_cast<double>(a[k]) + b[k]);
       break;
     case kSub:
+      QP_SIMD
       for (int64_t k = 0; k < len; ++k) dst[k] = static_cast<float>(static_cast<double>(a[k]) - b[k]);
       break;
     case kMul:
+      QP_SIMD
       for (int64_t k = 0; k < len; ++k) dst[k] = static_cast<float>(static_cast<double>(a[k]) * b[k]);
       break;
     case kDiv:
+      QP_SIMD
       for (int64_t k = 0; k < len; ++k) dst[k] = static_cast<float>(static_cast<double>(a[k]) / b[k]);
       break;
     case kPow:
+      QP_SIMD
       for (int64_t k = 0; k < len; ++k) {
         const float x = a[k], y = b[k];
         dst[k] = (x != x || y != y) ? qp::kNaNf : static_cast<float>(std::pow(static_cast<double>(x), static_cast<double>(y)));
@@ -58,6 +68,7 @@ void binary_kernel(int32_t op, const float* a, const float* b, float* dst, int64
       break;
     case kMax:
     case kMin:
+      QP_SIMD
       for (int64_t k = 0; k < len; ++k) {
         const float x = a[k], y = b[k];
         const float pick = (op == kMax) == (x > y) ? x : y;
@@ -65,6 +76,7 @@ void binary_kernel(int32_t op, const float* a, const float* b, float* dst, int64
       }
       break;
     default:
+      QP_SIMD
       for (int64_t k = 0; k < len; ++k) {
         const float x = a[k], y = b[k];
         bool r;
@@ -86,6 +98,7 @@ void binary_kernel(int32_t op, const float* a, const float* b, float* dst, int64
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void where_kernel(const float* cond, const float* a, const float* b, float* dst, int64_t len) {
+  QP_SIMD
   for (int64_t k = 0; k < len; ++k) {
     const float c = cond[k];
     dst[k] = (c == c && c != 0.0f) ? a[k] : b[k];
@@ -97,15 +110,19 @@ __attribute__((target_clones("avx512f", "avx2", "default")))
 void shifted_row(int32_t kind, const float* now, const float* before, float* out, int64_t n) {
   switch (kind) {
     case 0:
+      QP_SIMD
       for (int64_t j = 0; j < n; ++j) out[j] = before[j];
       break;
     case 1:
+      QP_SIMD
       for (int64_t j = 0; j < n; ++j) out[j] = static_cast<float>(static_cast<double>(now[j]) - before[j]);
       break;
     case 2:
+      QP_SIMD
       for (int64_t j = 0; j < n; ++j) out[j] = static_cast<float>(static_cast<double>(now[j]) / before[j] - 1.0);
       break;
     default:
+      QP_SIMD
       for (int64_t j = 0; j < n; ++j) out[j] = static_cast<float>(std::log(static_cast<double>(now[j]) / before[j]));
       break;
   }

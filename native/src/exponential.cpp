@@ -11,6 +11,7 @@ using qp::kNaN;
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void ewm_step(const double* x, int64_t nb, double decay, double new_weight, bool adjust, double* value, double* old_weight,
               int32_t* observations) {
+  QP_SIMD
   for (int64_t j = 0; j < nb; ++j) {
     const double v = x[j];
     const bool observed = v == v;
@@ -25,11 +26,13 @@ void ewm_step(const double* x, int64_t nb, double decay, double new_weight, bool
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void widen(const float* in, double* out, int64_t nb) {
+  QP_SIMD
   for (int64_t j = 0; j < nb; ++j) out[j] = in[j];
 }
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void changes(const float* now, const float* before, double* gains, double* losses, int64_t nb) {
+  QP_SIMD
   for (int64_t j = 0; j < nb; ++j) {
     const double d = before == nullptr ? kNaN : static_cast<double>(now[j]) - before[j];
     const bool f = d == d;
@@ -60,6 +63,7 @@ extern "C" qp_status qp_ewm_f32(const float* src, float* dst, int64_t t, int64_t
         widen(src + i * n + j0, x, nb);
         ewm_step(x, nb, 1.0 - alpha, adj ? 1.0 : alpha, adj, value, weight, observations.data());
         float* out = dst + i * n + j0;
+        QP_SIMD
         for (int64_t j = 0; j < nb; ++j) out[j] = observations[j] >= minp ? static_cast<float>(value[j]) : qp::kNaNf;
       }
     });
@@ -91,6 +95,7 @@ extern "C" qp_status qp_rsi_f32(const float* src, float* dst, int64_t t, int64_t
         ewm_step(up, nb, 1.0 - alpha, alpha, false, gain, gain_weight, observations.data());
         ewm_step(down, nb, 1.0 - alpha, alpha, false, loss, loss_weight, observations.data() + nbs);
         float* out = dst + i * n + j0;
+        QP_SIMD
         for (int64_t j = 0; j < nb; ++j)
           out[j] = observations[j] >= period ? static_cast<float>(100.0 - 100.0 / (1.0 + gain[j] / loss[j])) : qp::kNaNf;
       }

@@ -32,13 +32,14 @@ inline void neumaier(double& s, double& c, double x) {
 }
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
-void moments_block(int32_t op, const float* src, float* dst, const Params& p, int64_t j0, int64_t nb, double* k, double* s1,
-                   double* c1, double* s2, double* c2, int32_t* count) {
+void moments_block(int32_t op, const float* __restrict src, float* __restrict dst, const Params& p, int64_t j0, int64_t nb, double* __restrict k, double* __restrict s1,
+                   double* __restrict c1, double* __restrict s2, double* __restrict c2, int32_t* __restrict count) {
   const int64_t n = p.n;
   const int32_t w = p.window;
   for (int64_t i = 0; i < p.t; ++i) {
     if (i % w == 0) {
       // Full recompute from the window bounds drift of the running sums.
+      QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         k[j] = 0.0;
         s1[j] = c1[j] = s2[j] = c2[j] = 0.0;
@@ -46,6 +47,7 @@ void moments_block(int32_t op, const float* src, float* dst, const Params& p, in
       }
       for (int64_t q = std::max<int64_t>(0, i - w + 1); q <= i; ++q) {
         const float* row = src + q * n + j0;
+        QP_SIMD
         for (int64_t j = 0; j < nb; ++j) {
           const float x = row[j];
           const bool f = x == x;
@@ -59,6 +61,7 @@ void moments_block(int32_t op, const float* src, float* dst, const Params& p, in
     } else {
       if (i >= w) {
         const float* old = src + (i - w) * n + j0;
+        QP_SIMD
         for (int64_t j = 0; j < nb; ++j) {
           const float y = old[j];
           const bool f = y == y;
@@ -75,6 +78,7 @@ void moments_block(int32_t op, const float* src, float* dst, const Params& p, in
         }
       }
       const float* in = src + i * n + j0;
+      QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = in[j];
         const bool f = x == x;
@@ -88,28 +92,38 @@ void moments_block(int32_t op, const float* src, float* dst, const Params& p, in
 
     float* out = dst + i * n + j0;
     const int64_t slots = std::min<int64_t>(i + 1, w);
-    for (int64_t j = 0; j < nb; ++j) {
-      const int32_t c = count[j];
-      const double sum1 = s1[j] + c1[j];
-      double r;
-      if (op == kCount) {
-        r = slots >= p.min_periods ? static_cast<double>(c) : kNaN;
-      } else if (c < p.min_periods) {
-        r = kNaN;
-      } else if (op == kSum) {
-        r = sum1 + k[j] * c;
-      } else if (c == 0) {
-        r = kNaN;
-      } else if (op == kMean) {
-        r = k[j] + sum1 / c;
-      } else if (c <= p.ddof) {
-        r = kNaN;
-      } else {
-        const double ss = (s2[j] + c2[j]) - sum1 * sum1 / c;
-        const double var = ss > 0.0 ? ss / (c - p.ddof) : 0.0;
-        r = op == kVar ? var : std::sqrt(var);
-      }
-      out[j] = static_cast<float>(r);
+    const int32_t minp = p.min_periods;
+    // One simple loop per op, so each vectorises on its own.
+    switch (op) {
+      case kCount:
+        QP_SIMD
+        for (int64_t j = 0; j < nb; ++j) out[j] = slots >= minp ? static_cast<float>(count[j]) : kNaNf;
+        break;
+      case kSum:
+        QP_SIMD
+        for (int64_t j = 0; j < nb; ++j)
+          out[j] = count[j] >= minp ? static_cast<float>((s1[j] + c1[j]) + k[j] * count[j]) : kNaNf;
+        break;
+      case kMean:
+        QP_SIMD
+        for (int64_t j = 0; j < nb; ++j) {
+          const int32_t c = count[j];
+          const double mean = k[j] + (s1[j] + c1[j]) / (c > 0 ? c : 1);
+          out[j] = (c >= minp) & (c > 0) ? static_cast<float>(mean) : kNaNf;
+        }
+        break;
+      default:
+        QP_SIMD
+        for (int64_t j = 0; j < nb; ++j) {
+          const int32_t c = count[j];
+          const double safe = c > 0 ? c : 1;
+          const double sum1 = s1[j] + c1[j];
+          const double ss = (s2[j] + c2[j]) - sum1 * sum1 / safe;
+          const double var = ss > 0.0 ? ss / (c > p.ddof ? c - p.ddof : 1) : 0.0;
+          const double r = op == kVar ? var : std::sqrt(var);
+          out[j] = (c >= minp) & (c > p.ddof) & (c > 0) ? static_cast<float>(r) : kNaNf;
+        }
+        break;
     }
   }
 }
@@ -124,6 +138,7 @@ void extreme_block(const float* src, float* dst, const Params& p, int64_t j0, in
   const int32_t w = p.window;
   const float fill = IsMax ? -std::numeric_limits<float>::infinity() : std::numeric_limits<float>::infinity();
   auto pick = [](float a, float b) { return IsMax ? (a > b ? a : b) : (a < b ? a : b); };
+  QP_SIMD
   for (int64_t j = 0; j < nb; ++j) count[j] = 0;
   for (int64_t b0 = 0; b0 < p.t; b0 += w) {
     const int64_t rows = std::min<int64_t>(w, p.t - b0);
@@ -132,6 +147,7 @@ void extreme_block(const float* src, float* dst, const Params& p, int64_t j0, in
       const float* in = src + (b0 + r) * n + j0;
       float* s = next_suffix + r * nb;
       const float* below = next_suffix + (r + 1) * nb;
+      QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = in[j] == in[j] ? in[j] : fill;
         s[j] = r == rows - 1 ? x : pick(x, below[j]);
@@ -144,6 +160,7 @@ void extreme_block(const float* src, float* dst, const Params& p, int64_t j0, in
       float* out = dst + i * n + j0;
       const float* tail = suffix + (r + 1) * nb;
       const bool use_tail = b0 > 0 && r + 1 < w;
+      QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = in[j] == in[j] ? in[j] : fill;
         prefix[j] = r == 0 ? x : pick(x, prefix[j]);
@@ -164,6 +181,7 @@ void arg_extreme_block(bool is_max, const float* src, float* dst, const Params& 
   const int64_t n = p.n;
   for (int64_t i = 0; i < p.t; ++i) {
     const int64_t start = std::max<int64_t>(0, i - p.window + 1);
+    QP_SIMD
     for (int64_t j = 0; j < nb; ++j) {
       best[j] = 0.0f;
       best_at[j] = -1;
@@ -172,6 +190,7 @@ void arg_extreme_block(bool is_max, const float* src, float* dst, const Params& 
     for (int64_t q = start; q <= i; ++q) {
       const float* row = src + q * n + j0;
       const int32_t slot = static_cast<int32_t>(q - start + 1);
+      QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = row[j];
         const bool f = x == x;
@@ -182,6 +201,7 @@ void arg_extreme_block(bool is_max, const float* src, float* dst, const Params& 
       }
     }
     float* out = dst + i * n + j0;
+    QP_SIMD
     for (int64_t j = 0; j < nb; ++j)
       out[j] = (count[j] >= p.min_periods && count[j] > 0) ? static_cast<float>(best_at[j]) : kNaNf;
   }
@@ -194,9 +214,11 @@ void rank_block(const float* src, float* dst, const Params& p, int64_t j0, int64
   for (int64_t i = 0; i < p.t; ++i) {
     const int64_t start = std::max<int64_t>(0, i - p.window + 1);
     const float* newest = src + i * n + j0;
+    QP_SIMD
     for (int64_t j = 0; j < nb; ++j) less[j] = equal[j] = count[j] = 0;
     for (int64_t q = start; q <= i; ++q) {
       const float* row = src + q * n + j0;
+      QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = row[j];
         less[j] += x < newest[j] ? 1 : 0;
@@ -205,6 +227,7 @@ void rank_block(const float* src, float* dst, const Params& p, int64_t j0, int64
       }
     }
     float* out = dst + i * n + j0;
+    QP_SIMD
     for (int64_t j = 0; j < nb; ++j) {
       const bool ok = newest[j] == newest[j] && count[j] >= p.min_periods && count[j] > 0;
       out[j] = ok ? static_cast<float>((less[j] + (equal[j] + 1) * 0.5) / count[j]) : kNaNf;
@@ -220,6 +243,7 @@ void window_block(int32_t op, const float* src, float* dst, const Params& p, int
   const int64_t n = p.n;
   for (int64_t i = 0; i < p.t; ++i) {
     const int64_t start = std::max<int64_t>(0, i - p.window + 1);
+    QP_SIMD
     for (int64_t j = 0; j < nb; ++j) {
       a[j] = b[j] = c[j] = d[j] = e[j] = 0.0;
       count[j] = 0;
@@ -228,6 +252,7 @@ void window_block(int32_t op, const float* src, float* dst, const Params& p, int
     for (int64_t q = start; q <= i; ++q) {
       const float* row = src + q * n + j0;
       const double pos = static_cast<double>(q - start);
+      QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = row[j];
         const bool f = x == x;
@@ -240,10 +265,12 @@ void window_block(int32_t op, const float* src, float* dst, const Params& p, int
     }
     float* out = dst + i * n + j0;
     if (op == kWma) {
+      QP_SIMD
       for (int64_t j = 0; j < nb; ++j)
         out[j] = (count[j] >= p.min_periods && count[j] > 0) ? static_cast<float>(c[j] / d[j]) : kNaNf;
       continue;
     }
+    QP_SIMD
     for (int64_t j = 0; j < nb; ++j) {
       const double cnt = count[j] > 0 ? count[j] : 1.0;
       a[j] /= cnt;  // mean of the values
@@ -255,6 +282,7 @@ void window_block(int32_t op, const float* src, float* dst, const Params& p, int
     for (int64_t q = start; q <= i; ++q) {
       const float* row = src + q * n + j0;
       const double pos = static_cast<double>(q - start);
+      QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = row[j];
         const bool f = x == x;
@@ -268,6 +296,7 @@ void window_block(int32_t op, const float* src, float* dst, const Params& p, int
     }
     const double newest_pos = static_cast<double>(i - start);
     const float* newest = src + i * n + j0;
+    QP_SIMD
     for (int64_t j = 0; j < nb; ++j) {
       const int32_t cn = count[j];
       const double m = cn;

@@ -13,6 +13,7 @@ void pair_block(int32_t op, const float* a, const float* b, float* dst, int64_t 
                 int32_t ddof, int64_t j0, int64_t nb, double* ma, double* mb, double* saa, double* sbb, double* sab, int32_t* count) {
   for (int64_t i = 0; i < t; ++i) {
     const int64_t start = std::max<int64_t>(0, i - window + 1);
+    QP_SIMD
     for (int64_t j = 0; j < nb; ++j) {
       ma[j] = mb[j] = saa[j] = sbb[j] = sab[j] = 0.0;
       count[j] = 0;
@@ -20,6 +21,7 @@ void pair_block(int32_t op, const float* a, const float* b, float* dst, int64_t 
     for (int64_t q = start; q <= i; ++q) {
       const float* ra = a + q * n + j0;
       const float* rb = b + q * n + j0;
+      QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const bool f = ra[j] == ra[j] && rb[j] == rb[j];
         count[j] += f ? 1 : 0;
@@ -27,6 +29,7 @@ void pair_block(int32_t op, const float* a, const float* b, float* dst, int64_t 
         mb[j] += f ? static_cast<double>(rb[j]) : 0.0;
       }
     }
+    QP_SIMD
     for (int64_t j = 0; j < nb; ++j) {
       const double c = count[j] > 0 ? count[j] : 1.0;
       ma[j] /= c;
@@ -35,6 +38,7 @@ void pair_block(int32_t op, const float* a, const float* b, float* dst, int64_t 
     for (int64_t q = start; q <= i; ++q) {
       const float* ra = a + q * n + j0;
       const float* rb = b + q * n + j0;
+      QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const bool f = ra[j] == ra[j] && rb[j] == rb[j];
         const double da = f ? static_cast<double>(ra[j]) - ma[j] : 0.0;
@@ -45,6 +49,7 @@ void pair_block(int32_t op, const float* a, const float* b, float* dst, int64_t 
       }
     }
     float* out = dst + i * n + j0;
+    QP_SIMD
     for (int64_t j = 0; j < nb; ++j) {
       const int32_t c = count[j];
       double r = kNaN;
