@@ -86,8 +86,8 @@ public static class ConformanceSuite
         {
             yield return Elementwise($"cross-sectional {op} masked", b => { var d = new float[len]; b.CrossSectional(op, ties, mask, d, t, n, spec2); return d; },
                 () => ScalarReference.CrossSectional(op, ties, mask, t, n, spec2));
-            yield return Elementwise($"cross-sectional {op} all", b => { var d = new float[len]; b.CrossSectional(op, signed, [], d, t, n, new CrossSectionalSpec()); return d; },
-                () => ScalarReference.CrossSectional(op, signed, [], t, n, new CrossSectionalSpec()));
+            yield return Elementwise($"cross-sectional {op} all", b => { var d = new float[len]; b.CrossSectional(op, signed, [], d, t, n, new CrossSectionalSpec(0.05, 0.95, 1)); return d; },
+                () => ScalarReference.CrossSectional(op, signed, [], t, n, new CrossSectionalSpec(0.05, 0.95, 1)));
         }
 
         var gappy = Data(len, 7, lo: -1, hi: 1, nanRate: 0.5);

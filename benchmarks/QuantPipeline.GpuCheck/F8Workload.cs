@@ -93,7 +93,7 @@ public sealed class F8Workload : IDisposable
         gpu.Binary(BinaryOp.Sub, v, mean.View, tmp.View);
         gpu.Binary(BinaryOp.Div, tmp.View, std.View, o[7]);
         gpu.Returns(c, tmp.View, t, n, Window, ReturnKind.Simple);              // 9. cross-sectional rank of the 30-bar return
-        gpu.CrossSectional(CrossSectionalOp.Rank, tmp.View, default, o[8], t, n, new CrossSectionalSpec());
+        gpu.CrossSectional(CrossSectionalOp.Rank, tmp.View, default, o[8], t, n, new CrossSectionalSpec(0.01, 0.99, 1));
         gpu.Rsi(c, o[9], t, n, 14);                                             // 10. RSI(14)
         gpu.Synchronize();
     }

@@ -71,7 +71,7 @@ extern "C" qp_status qp_rolling_pair_f32(int32_t op, const float* a, const float
                                          int32_t min_periods, int32_t ddof) {
   return qp::guarded([&]() -> qp_status {
     if (qp_status s = qp::check_panel(a, dst, t, n); s != QP_OK) return s;
-    if (b == nullptr || b == dst) return qp::fail(QP_INVALID_ARGUMENT, "b must be non-null and must not alias dst");
+    if (t * n > 0 && (b == nullptr || b == dst)) return qp::fail(QP_INVALID_ARGUMENT, "b must be non-null and must not alias dst");
     if (qp_status s = qp::check_window(window, min_periods); s != QP_OK) return s;
     if (op != kCov && op != kCorr) return qp::fail(QP_INVALID_ARGUMENT, "unknown rolling pair op " + std::to_string(op));
     if (ddof < 0) return qp::fail(QP_INVALID_ARGUMENT, "ddof must be non-negative, got " + std::to_string(ddof));

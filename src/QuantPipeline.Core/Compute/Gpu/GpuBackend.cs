@@ -63,6 +63,11 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     public void Unary(UnaryOp op, ReadOnlySpan<float> x, Span<float> dst)
     {
         BackendGuards.SameLength(x.Length, dst.Length, "unary");
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
         using var a = Upload(x);
         using var d = Allocate(dst.Length);
         Unary(op, a.View, d.View);
@@ -73,6 +78,11 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     {
         BackendGuards.SameLength(a.Length, b.Length, "binary");
         BackendGuards.SameLength(a.Length, dst.Length, "binary");
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
         using var da = Upload(a);
         using var db = Upload(b);
         using var d = Allocate(dst.Length);
@@ -85,6 +95,11 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
         BackendGuards.SameLength(cond.Length, a.Length, "where");
         BackendGuards.SameLength(a.Length, b.Length, "where");
         BackendGuards.SameLength(a.Length, dst.Length, "where");
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
         using var dc = Upload(cond);
         using var da = Upload(a);
         using var db = Upload(b);
@@ -103,6 +118,11 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     public void Rolling(RollingOp op, ReadOnlySpan<float> src, Span<float> dst, int t, int n, RollingSpec spec)
     {
         BackendGuards.Rolling(src.Length, dst.Length, t, n, spec, $"rolling {op}");
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
         using var s = Upload(src);
         using var d = Allocate(dst.Length);
         Rolling(op, s.View, d.View, t, n, spec);
@@ -113,6 +133,11 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     {
         BackendGuards.SameLength(a.Length, b.Length, $"rolling {op}");
         BackendGuards.Rolling(a.Length, dst.Length, t, n, spec, $"rolling {op}");
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
         using var da = Upload(a);
         using var db = Upload(b);
         using var d = Allocate(dst.Length);
@@ -124,6 +149,11 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     {
         BackendGuards.Shape(src.Length, dst.Length, t, n, "ewm");
         BackendGuards.Ewm(spec);
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
         using var s = Upload(src);
         using var d = Allocate(dst.Length);
         Ewm(s.View, d.View, t, n, spec);
@@ -134,6 +164,11 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     {
         BackendGuards.Shape(src.Length, dst.Length, t, n, "rsi");
         BackendGuards.Period(period, "rsi");
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
         using var s = Upload(src);
         using var d = Allocate(dst.Length);
         Rsi(s.View, d.View, t, n, period);
@@ -144,6 +179,11 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     {
         BackendGuards.Shape(src.Length, dst.Length, t, n, $"cross-sectional {op}");
         BackendGuards.CrossSectional(mask.Length, src.Length, spec);
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
         using var s = Upload(src);
         using var m = accelerator.Allocate1D<byte>(Math.Max(1, mask.Length));
         if (!mask.IsEmpty)
@@ -161,6 +201,11 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     {
         BackendGuards.Shape(src.Length, dst.Length, t, n, "fill-forward");
         BackendGuards.Limit(limit);
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
         using var s = Upload(src);
         using var d = Allocate(dst.Length);
         kernels.FillForward(n, s.View, d.View, new GpuKernelParams(0, t, n, limit, 0, 0, 0, 0, 0));
@@ -248,6 +293,11 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
         if (op >= 2 && periods < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(periods), $"{what}: periods must be at least 1, got {periods}.");
+        }
+
+        if (dst.IsEmpty)
+        {
+            return;
         }
 
         using var s = Upload(src);
