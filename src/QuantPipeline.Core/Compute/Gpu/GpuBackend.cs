@@ -24,13 +24,27 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     {
         context = Context.Create(builder => builder.CPU().Cuda().EnableAlgorithms());
         Device? cuda = forceCpu ? null : context.Devices.FirstOrDefault(d => d.AcceleratorType == AcceleratorType.Cuda);
-        accelerator = cuda is not null
-            ? cuda.CreateAccelerator(context)
-            : context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel);
+        string fallbackReason = forceCpu ? "forced" : "no CUDA device found";
+        Accelerator? chosen = null;
+        if (cuda is not null)
+        {
+            try
+            {
+                chosen = cuda.CreateAccelerator(context);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A device the driver lists but ILGPU cannot open (unsupported architecture, driver mismatch)
+                // must not take the process down: say why and run the same kernels on the CPU.
+                fallbackReason = $"CUDA device '{cuda.Name}' could not be opened: {e.Message}";
+            }
+        }
+
+        accelerator = chosen ?? context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel);
         IsCuda = accelerator.AcceleratorType == AcceleratorType.Cuda;
         DeviceDescription = IsCuda
             ? $"CUDA: {accelerator.Name}, {accelerator.MemorySize / (1024 * 1024)} MiB"
-            : $"ILGPU CPU accelerator ({(forceCpu ? "forced" : "no CUDA device found")})";
+            : $"ILGPU CPU accelerator ({fallbackReason})";
         kernels = new GpuKernelCache(accelerator);
         log?.Invoke($"gpu backend: {DeviceDescription}");
     }
