@@ -15,7 +15,12 @@ if [ ! -d "$here/app" ]; then
   fi
   work="$(mktemp -d "${TMPDIR:-/tmp}/qp-gpu-check.XXXXXX")"
   trap 'rm -rf "$work"' EXIT
-  tar -xJf "$archive" -C "$work"
+  if command -v xz >/dev/null 2>&1; then
+    tar -xJf "$archive" -C "$work"
+  else
+    # No xz binary: Python's standard library reads .tar.xz too.
+    python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$archive" "$work"
+  fi
   "$work/qp-gpu-check/run-gpu-check.sh" "$@"
   exit $?
 fi

@@ -22,8 +22,9 @@ namespace qp {
 constexpr float kNaNf = std::numeric_limits<float>::quiet_NaN();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Symbols handled together by one thread: the inner loops run over this many contiguous floats.
-constexpr int64_t kBlock = 256;
+// Most symbols one inner loop covers. Blocks are as wide as the thread split allows: each timestamp's
+// slice is then one long contiguous run, which the prefetchers stream (narrow blocks jump a page per row).
+constexpr int64_t kMaxBlock = 8192;
 
 inline bool is_nan(float x) { return x != x; }
 inline bool is_nan(double x) { return x != x; }
@@ -77,11 +78,14 @@ void parallel_for(int64_t total, int64_t grain, int64_t work, F&& body) {
   if (error) std::rethrow_exception(error);
 }
 
-// Runs body(j0, nb) for every block of at most kBlock symbols, blocks spread over threads.
+// Runs body(j0, nb) over the symbols, one contiguous share (a multiple of 16 symbols, so shares start on
+// cache-line boundaries) per thread, each cut into blocks of at most kMaxBlock symbols.
 template <typename F>
 void for_symbol_blocks(int64_t t, int64_t n, F&& body) {
-  parallel_for(n, kBlock, t * n, [&](int64_t first, int64_t count) {
-    for (int64_t j0 = first; j0 < first + count; j0 += kBlock) body(j0, std::min(kBlock, first + count - j0));
+  const int64_t hw = std::max<int64_t>(1, static_cast<int64_t>(std::thread::hardware_concurrency()));
+  const int64_t share = std::max<int64_t>(16, ((n + hw - 1) / hw + 15) / 16 * 16);
+  parallel_for(n, share, t * n, [&](int64_t first, int64_t count) {
+    for (int64_t j0 = first; j0 < first + count; j0 += kMaxBlock) body(j0, std::min(kMaxBlock, first + count - j0));
   });
 }
 

@@ -3,8 +3,8 @@
 // across symbols; target_clones builds AVX-512, AVX2 and baseline variants and the loader picks one for
 // the running CPU. Semantics (shared with the other backends, see KernelSemantics):
 //   - NaN is skipped but occupies its slot; an output is NaN unless the window holds min_periods finite values;
-//   - sum/mean/var/std/count stream with compensated float64 sums around a per-symbol origin, recomputed from the
-//     window every `window` bars, so a huge value that leaves the window leaves no trace;
+//   - sum/mean/var/std/count join a fresh suffix sum of the previous block of `window` rows with a prefix sum
+//     of the current one (no subtraction, so a huge value that leaves the window leaves no trace);
 //   - min/max use van Herk/Gil-Werman (three comparisons per cell whatever the window);
 //   - the other statistics are recomputed from their window (O(window) per output, vectorised across symbols).
 #include <algorithm>
@@ -24,106 +24,123 @@ struct Params {
   double quantile;
 };
 
-// Compensated (Neumaier) accumulation written branch-free so it vectorises.
-inline void neumaier(double& s, double& c, double x) {
-  const double t = s + x;
-  c += std::fabs(s) >= std::fabs(x) ? (s - t) + x : (x - t) + s;
-  s = t;
-}
-
+// Sum, mean, var, std and count without subtracting anything: as for min/max (below), time is cut into
+// blocks of `window` rows and the window ending at row i is the suffix of the previous block joined with
+// the prefix of i's block, both summed afresh. A huge value that has left the window is in neither part, so
+// it cannot poison later sums (a running add/remove sum would keep its rounding error). Values are summed
+// around an origin k (the block's first finite value) so the squares do not cancel for large prices.
 __attribute__((target_clones("avx512f", "avx2", "default")))
-void moments_block(int32_t op, const float* __restrict src, float* __restrict dst, const Params& p, int64_t j0, int64_t nb, double* __restrict k, double* __restrict s1,
-                   double* __restrict c1, double* __restrict s2, double* __restrict c2, int32_t* __restrict count) {
+void moments_block(int32_t op, const float* __restrict src, float* __restrict dst, const Params& p, int64_t j0, int64_t nb,
+                   double* __restrict k, double* __restrict suf1, double* __restrict suf2, int32_t* __restrict sufc,
+                   double* __restrict pre1, double* __restrict pre2, int32_t* __restrict prec, double* __restrict tot1,
+                   double* __restrict tot2, int32_t* __restrict totc, const double* __restrict zeros,
+                   const int32_t* __restrict zero_counts) {
   const int64_t n = p.n;
   const int32_t w = p.window;
-  for (int64_t i = 0; i < p.t; ++i) {
-    if (i % w == 0) {
-      // Full recompute from the window bounds drift of the running sums.
+  const int32_t minp = p.min_periods;
+  for (int64_t b0 = 0; b0 < p.t; b0 += w) {
+    const int64_t rows = std::min<int64_t>(w, p.t - b0);
+    // Origin: first finite value of this block (prec doubles as the "found" flag).
+    QP_SIMD
+    for (int64_t j = 0; j < nb; ++j) {
+      k[j] = 0.0;
+      prec[j] = 0;
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      const float* in = src + (b0 + r) * n + j0;
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
-        k[j] = 0.0;
-        s1[j] = c1[j] = s2[j] = c2[j] = 0.0;
-        count[j] = 0;
+        const float x = in[j];
+        const bool take = (x == x) & (prec[j] == 0);
+        k[j] = take ? static_cast<double>(x) : k[j];
+        prec[j] |= x == x ? 1 : 0;
       }
-      for (int64_t q = std::max<int64_t>(0, i - w + 1); q <= i; ++q) {
-        const float* row = src + q * n + j0;
+    }
+    // Suffix sums of the previous block around this block's origin; row w is the empty suffix.
+    if (b0 > 0) {
+      QP_SIMD
+      for (int64_t j = 0; j < nb; ++j) {
+        suf1[w * nb + j] = 0.0;
+        suf2[w * nb + j] = 0.0;
+        sufc[w * nb + j] = 0;
+      }
+      for (int64_t r = w - 1; r >= 0; --r) {
+        const float* in = src + (b0 - w + r) * n + j0;
+        double* s1 = suf1 + r * nb;
+        double* s2 = suf2 + r * nb;
+        int32_t* sc = sufc + r * nb;
+        const double* s1n = s1 + nb;
+        const double* s2n = s2 + nb;
+        const int32_t* scn = sc + nb;
         QP_SIMD
         for (int64_t j = 0; j < nb; ++j) {
-          const float x = row[j];
+          const float x = in[j];
           const bool f = x == x;
-          k[j] = (f && count[j] == 0) ? static_cast<double>(x) : k[j];
           const double d = f ? static_cast<double>(x) - k[j] : 0.0;
-          neumaier(s1[j], c1[j], d);
-          neumaier(s2[j], c2[j], d * d);
-          count[j] += f ? 1 : 0;
+          s1[j] = s1n[j] + d;
+          s2[j] = s2n[j] + d * d;
+          sc[j] = scn[j] + (f ? 1 : 0);
         }
       }
-    } else {
-      if (i >= w) {
-        const float* old = src + (i - w) * n + j0;
-        QP_SIMD
-        for (int64_t j = 0; j < nb; ++j) {
-          const float y = old[j];
-          const bool f = y == y;
-          const double d = f ? static_cast<double>(y) - k[j] : 0.0;
-          neumaier(s1[j], c1[j], -d);
-          neumaier(s2[j], c2[j], -(d * d));
-          count[j] -= f ? 1 : 0;
-          // An empty window has exactly zero sums: reset them so the next value starts clean.
-          const bool empty = count[j] == 0;
-          s1[j] = empty ? 0.0 : s1[j];
-          c1[j] = empty ? 0.0 : c1[j];
-          s2[j] = empty ? 0.0 : s2[j];
-          c2[j] = empty ? 0.0 : c2[j];
-        }
-      }
+    }
+    QP_SIMD
+    for (int64_t j = 0; j < nb; ++j) {
+      pre1[j] = pre2[j] = 0.0;
+      prec[j] = 0;
+    }
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t i = b0 + r;
       const float* in = src + i * n + j0;
+      float* out = dst + i * n + j0;
+      // The window's older part: the previous block from row i - w + 1 on (none in block 0 or at r = w - 1).
+      const int64_t tail = (b0 > 0 && r + 1 < w) ? (r + 1) * nb : w * nb;
+      const int64_t slots = std::min<int64_t>(i + 1, w);
+      // With no older part, the empty suffix row (all zeros) stands in, so the loop has no branch.
+      const double* tail1 = (b0 > 0 ? suf1 : zeros) + (b0 > 0 ? tail : 0);
+      const double* tail2 = (b0 > 0 ? suf2 : zeros) + (b0 > 0 ? tail : 0);
+      const int32_t* tailc = (b0 > 0 ? sufc : zero_counts) + (b0 > 0 ? tail : 0);
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = in[j];
         const bool f = x == x;
-        k[j] = (f && count[j] == 0) ? static_cast<double>(x) : k[j];
         const double d = f ? static_cast<double>(x) - k[j] : 0.0;
-        neumaier(s1[j], c1[j], d);
-        neumaier(s2[j], c2[j], d * d);
-        count[j] += f ? 1 : 0;
+        pre1[j] += d;
+        pre2[j] += d * d;
+        prec[j] += f ? 1 : 0;
+        tot1[j] = pre1[j] + tail1[j];
+        tot2[j] = pre2[j] + tail2[j];
+        totc[j] = prec[j] + tailc[j];
       }
-    }
-
-    float* out = dst + i * n + j0;
-    const int64_t slots = std::min<int64_t>(i + 1, w);
-    const int32_t minp = p.min_periods;
-    // One simple loop per op, so each vectorises on its own.
-    switch (op) {
-      case kCount:
-        QP_SIMD
-        for (int64_t j = 0; j < nb; ++j) out[j] = slots >= minp ? static_cast<float>(count[j]) : kNaNf;
-        break;
-      case kSum:
-        QP_SIMD
-        for (int64_t j = 0; j < nb; ++j)
-          out[j] = count[j] >= minp ? static_cast<float>((s1[j] + c1[j]) + k[j] * count[j]) : kNaNf;
-        break;
-      case kMean:
-        QP_SIMD
-        for (int64_t j = 0; j < nb; ++j) {
-          const int32_t c = count[j];
-          const double mean = k[j] + (s1[j] + c1[j]) / (c > 0 ? c : 1);
-          out[j] = (c >= minp) & (c > 0) ? static_cast<float>(mean) : kNaNf;
-        }
-        break;
-      default:
-        QP_SIMD
-        for (int64_t j = 0; j < nb; ++j) {
-          const int32_t c = count[j];
-          const double safe = c > 0 ? c : 1;
-          const double sum1 = s1[j] + c1[j];
-          const double ss = (s2[j] + c2[j]) - sum1 * sum1 / safe;
-          const double var = ss > 0.0 ? ss / (c > p.ddof ? c - p.ddof : 1) : 0.0;
-          const double r = op == kVar ? var : std::sqrt(var);
-          out[j] = (c >= minp) & (c > p.ddof) & (c > 0) ? static_cast<float>(r) : kNaNf;
-        }
-        break;
+      // One simple loop per op, so each vectorises on its own.
+      switch (op) {
+        case kCount:
+          QP_SIMD
+          for (int64_t j = 0; j < nb; ++j) out[j] = slots >= minp ? static_cast<float>(totc[j]) : kNaNf;
+          break;
+        case kSum:
+          QP_SIMD
+          for (int64_t j = 0; j < nb; ++j) out[j] = totc[j] >= minp ? static_cast<float>(tot1[j] + k[j] * totc[j]) : kNaNf;
+          break;
+        case kMean:
+          QP_SIMD
+          for (int64_t j = 0; j < nb; ++j) {
+            const int32_t c = totc[j];
+            const double mean = k[j] + tot1[j] / (c > 0 ? c : 1);
+            out[j] = (c >= minp) & (c > 0) ? static_cast<float>(mean) : kNaNf;
+          }
+          break;
+        default:
+          QP_SIMD
+          for (int64_t j = 0; j < nb; ++j) {
+            const int32_t c = totc[j];
+            const double safe = c > 0 ? c : 1;
+            const double ss = tot2[j] - tot1[j] * tot1[j] / safe;
+            const double var = ss > 0.0 ? ss / (c > p.ddof ? c - p.ddof : 1) : 0.0;
+            const double r1 = op == kVar ? var : std::sqrt(var);
+            out[j] = (c >= minp) & (c > p.ddof) & (c > 0) ? static_cast<float>(r1) : kNaNf;
+          }
+          break;
+      }
     }
   }
 }
@@ -365,10 +382,21 @@ qp_status rolling(int32_t op, const float* src, float* dst, const Params& p) {
       case kVar:
       case kStd:
       case kCount: {
-        std::vector<double> state(5 * nbs);
-        std::vector<int32_t> count(nbs);
-        double* s = state.data();
-        moments_block(op, src, dst, p, j0, nb, s, s + nbs, s + 2 * nbs, s + 3 * nbs, s + 4 * nbs, count.data());
+        // Suffix sums take (window + 1) rows of scratch per symbol: cut wide blocks to keep that near 1 MiB.
+        const int64_t per_symbol = static_cast<int64_t>(p.window + 1) * 20;
+        const int64_t width = std::max<int64_t>(16, std::min<int64_t>(nb, (int64_t{1} << 20) / per_symbol / 16 * 16));
+        const auto ws = static_cast<size_t>(width);
+        const auto rows = static_cast<size_t>(p.window + 1);
+        std::vector<double> sums(2 * rows * ws + 6 * ws);
+        std::vector<int32_t> counts(rows * ws + 3 * ws);
+        for (int64_t c0 = j0; c0 < j0 + nb; c0 += width) {
+          const int64_t cw = std::min(width, j0 + nb - c0);
+          double* s = sums.data();
+          double* more = s + ws + 2 * rows * ws;  // after k and the two suffix tables
+          int32_t* ci = counts.data() + rows * ws;
+          moments_block(op, src, dst, p, c0, cw, s, s + ws, s + ws + rows * ws, counts.data(), more, more + ws, ci, more + 2 * ws,
+                        more + 3 * ws, ci + ws, more + 4 * ws, ci + 2 * ws);
+        }
         break;
       }
       case kMin:

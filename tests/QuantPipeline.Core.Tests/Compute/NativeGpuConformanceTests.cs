@@ -49,6 +49,20 @@ public class NativeGpuConformanceTests
     }
 
     [Fact]
+    public void Native_moments_with_a_long_window_agree_when_blocks_are_cut_for_scratch_space()
+    {
+        // Window 250 makes the suffix tables large enough that each thread's share of 448 symbols is cut in two.
+        const int t = 260, n = 448;
+        var rng = new Random(9);
+        var x = Enumerable.Range(0, t * n).Select(_ => rng.NextDouble() < 0.05 ? float.NaN : (float)(50 + rng.NextDouble())).ToArray();
+        var spec = new RollingSpec(250, 20);
+        var dst = new float[t * n];
+        NativeBackend.Instance.Rolling(RollingOp.Std, x, dst, t, n, spec);
+        var result = ConformanceSuite.Compare("std w250", ScalarReference.Rolling(RollingOp.Std, x, t, n, spec), dst);
+        Assert.True(result.Passed, result.Detail);
+    }
+
+    [Fact]
     public void Comparison_rejects_a_wrong_answer()
     {
         Assert.False(ConformanceSuite.Compare("x", [1.0, 2.0], [1f, 2.001f]).Passed);
