@@ -71,6 +71,8 @@ extern "C" qp_status qp_ewm_f32(const float* src, float* dst, int64_t t, int64_t
   });
 }
 
+// 100 − 100 / (1 + g/l) is written 100·g / (g + l): one division instead of two, the same value
+// (100 when l = 0 < g, 0 when g = 0 < l, NaN when both are 0).
 extern "C" qp_status qp_rsi_f32(const float* src, float* dst, int64_t t, int64_t n, int32_t period) {
   return qp::guarded([&]() -> qp_status {
     if (qp_status s = qp::check_panel(src, dst, t, n); s != QP_OK) return s;
@@ -97,7 +99,7 @@ extern "C" qp_status qp_rsi_f32(const float* src, float* dst, int64_t t, int64_t
         float* out = dst + i * n + j0;
         QP_SIMD
         for (int64_t j = 0; j < nb; ++j)
-          out[j] = observations[j] >= period ? static_cast<float>(100.0 - 100.0 / (1.0 + gain[j] / loss[j])) : qp::kNaNf;
+          out[j] = observations[j] >= period ? static_cast<float>(100.0 * gain[j] / (gain[j] + loss[j])) : qp::kNaNf;
       }
     });
     return QP_OK;
