@@ -69,32 +69,66 @@ public sealed class F8Workload : IDisposable
         gpu.Synchronize();
     }
 
+    /// <summary>The ten items in order, each a chain of device calls (queued; the caller synchronises).</summary>
+    public IReadOnlyList<(string Name, Action Run)> Items
+    {
+        get
+        {
+            var w = new RollingSpec(Window);
+            var o = outputs.Select(b => b.View).ToArray();
+            ArrayView<float> c = close.View, v = volume.View;
+            return
+            [
+                ("1 return", () => gpu.Returns(c, o[0], t, n, 1, ReturnKind.Simple)),
+                ("2 mean(c)/c-1", () =>
+                {
+                    gpu.Rolling(RollingOp.Mean, c, mean.View, t, n, w);
+                    gpu.Binary(BinaryOp.Div, mean.View, c, tmp.View);
+                    gpu.Binary(BinaryOp.Sub, tmp.View, ones.View, o[1]);
+                }),
+                ("3 std(return)", () => gpu.Rolling(RollingOp.Std, o[0], o[2], t, n, w)),
+                ("4 zscore(c)", () =>
+                {
+                    // Reuses item 2's rolling mean of c, as a feature pipeline would.
+                    gpu.Rolling(RollingOp.Std, c, std.View, t, n, w);
+                    gpu.Binary(BinaryOp.Sub, c, mean.View, tmp.View);
+                    gpu.Binary(BinaryOp.Div, tmp.View, std.View, o[3]);
+                }),
+                ("5 ewm(return, hl 20)", () => gpu.Ewm(o[0], o[4], t, n, EwmSpec.FromHalfLife(20))),
+                ("6 max(c)/c", () =>
+                {
+                    gpu.Rolling(RollingOp.Max, c, tmp.View, t, n, w);
+                    gpu.Binary(BinaryOp.Div, tmp.View, c, o[5]);
+                }),
+                ("7 min(c)/c", () =>
+                {
+                    gpu.Rolling(RollingOp.Min, c, tmp.View, t, n, w);
+                    gpu.Binary(BinaryOp.Div, tmp.View, c, o[6]);
+                }),
+                ("8 zscore(v)", () =>
+                {
+                    gpu.Rolling(RollingOp.Mean, v, mean.View, t, n, w);
+                    gpu.Rolling(RollingOp.Std, v, std.View, t, n, w);
+                    gpu.Binary(BinaryOp.Sub, v, mean.View, tmp.View);
+                    gpu.Binary(BinaryOp.Div, tmp.View, std.View, o[7]);
+                }),
+                ("9 cs rank(30-bar return)", () =>
+                {
+                    gpu.Returns(c, tmp.View, t, n, Window, ReturnKind.Simple);
+                    gpu.CrossSectional(CrossSectionalOp.Rank, tmp.View, default, o[8], t, n, new CrossSectionalSpec(0.01, 0.99, 1));
+                }),
+                ("10 rsi(14)", () => gpu.Rsi(c, o[9], t, n, 14)),
+            ];
+        }
+    }
+
     public void RunResident()
     {
-        var w = new RollingSpec(Window);
-        var o = outputs.Select(b => b.View).ToArray();
-        ArrayView<float> c = close.View, v = volume.View;
+        foreach (var (_, run) in Items)
+        {
+            run();
+        }
 
-        gpu.Returns(c, o[0], t, n, 1, ReturnKind.Simple);                       // 1. 1-bar return
-        gpu.Rolling(RollingOp.Mean, c, mean.View, t, n, w);                     // 2. mean(c)/c − 1
-        gpu.Binary(BinaryOp.Div, mean.View, c, tmp.View);
-        gpu.Binary(BinaryOp.Sub, tmp.View, ones.View, o[1]);
-        gpu.Rolling(RollingOp.Std, o[0], o[2], t, n, w);                        // 3. std of 1-bar returns
-        gpu.Rolling(RollingOp.Std, c, std.View, t, n, w);                       // 4. z-score of c
-        gpu.Binary(BinaryOp.Sub, c, mean.View, tmp.View);
-        gpu.Binary(BinaryOp.Div, tmp.View, std.View, o[3]);
-        gpu.Ewm(o[0], o[4], t, n, EwmSpec.FromHalfLife(20));                    // 5. EWMA of returns, half-life 20
-        gpu.Rolling(RollingOp.Max, c, tmp.View, t, n, w);                       // 6. max(c)/c
-        gpu.Binary(BinaryOp.Div, tmp.View, c, o[5]);
-        gpu.Rolling(RollingOp.Min, c, tmp.View, t, n, w);                       // 7. min(c)/c
-        gpu.Binary(BinaryOp.Div, tmp.View, c, o[6]);
-        gpu.Rolling(RollingOp.Mean, v, mean.View, t, n, w);                     // 8. z-score of v
-        gpu.Rolling(RollingOp.Std, v, std.View, t, n, w);
-        gpu.Binary(BinaryOp.Sub, v, mean.View, tmp.View);
-        gpu.Binary(BinaryOp.Div, tmp.View, std.View, o[7]);
-        gpu.Returns(c, tmp.View, t, n, Window, ReturnKind.Simple);              // 9. cross-sectional rank of the 30-bar return
-        gpu.CrossSectional(CrossSectionalOp.Rank, tmp.View, default, o[8], t, n, new CrossSectionalSpec(0.01, 0.99, 1));
-        gpu.Rsi(c, o[9], t, n, 14);                                             // 10. RSI(14)
         gpu.Synchronize();
     }
 

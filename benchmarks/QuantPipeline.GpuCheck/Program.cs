@@ -46,6 +46,19 @@ using (var f8 = new F8Workload(gpu, t, n))
     Console.WriteLine($"  device-resident : {resident * 1e3,9:0.00} ms  {f8.LogicalBytes / resident / 1e9,8:0.0} GB/s  ({f8.LogicalBytes / 1e9:0.00} GB: c, v read once, 10 outputs written once)");
     Console.WriteLine($"  with transfers  : {transfers * 1e3,9:0.00} ms  {f8.LogicalBytes / transfers / 1e9,8:0.0} GB/s  (adds host->device of c, v and device->host of 10 outputs)");
     Console.WriteLine($"  finite outputs  : {finite} of {10L * t * n}");
+    Console.WriteLine("  per item, device-resident (median; items run in order, so 4 reuses 2's mean):");
+    var items = f8.Items;
+    var perItem = new double[items.Count];
+    for (var k = 0; k < items.Count; k++)
+    {
+        var (name, run) = items[k];
+        perItem[k] = Time(runs, () =>
+        {
+            run();
+            gpu.Synchronize();
+        });
+        Console.WriteLine($"    {name,-26} {perItem[k] * 1e3,9:0.00} ms");
+    }
 }
 
 var where = gpu.IsCuda ? "on CUDA" : "on ILGPU's CPU accelerator: no GPU was exercised";
