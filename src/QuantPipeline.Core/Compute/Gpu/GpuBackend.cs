@@ -292,11 +292,18 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
             return;
         }
 
-        using var keys = Allocate((long)t * n);
-        using var index = accelerator.Allocate1D<int>((long)t * n);
         var hasMask = mask.Length > 0;
         using var noMask = hasMask ? null : accelerator.Allocate1D<byte>(1);
         var p = new GpuKernelParams((int)op, t, n, 0, 0, spec.Ddof, spec.Lower, spec.Upper, hasMask ? 1 : 0);
+        if (op == CrossSectionalOp.Rank)
+        {
+            kernels.CrossSectionalRank(t * n, src, hasMask ? mask : noMask!.View, dst, p);
+            accelerator.Synchronize();
+            return;
+        }
+
+        using var keys = Allocate((long)t * n);
+        using var index = accelerator.Allocate1D<int>((long)t * n);
         kernels.CrossSectional(t, src, hasMask ? mask : noMask!.View, dst, keys.View, index.View, p);
         accelerator.Synchronize();
     }

@@ -17,6 +17,8 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
     private Action<Index1D, ArrayView<float>, ArrayView<float>, GpuKernelParams>? fillForward;
     private Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GpuKernelParams>? crossSectional;
 
+    private Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams>? crossSectionalRank;
+
     private readonly Lock gate = new();
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, GpuKernelParams> Unary => Load(ref unary, GpuKernels.Unary);
@@ -40,6 +42,9 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
     public Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GpuKernelParams> CrossSectional =>
         Load(ref crossSectional, GpuKernels.CrossSectional);
 
+    public Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams> CrossSectionalRank =>
+        Load(ref crossSectionalRank, GpuKernels.CrossSectionalRank);
+
     private T Load<T>(ref T? slot, T kernel)
         where T : Delegate
     {
@@ -60,6 +65,8 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
         Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>> k =>
             (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
         Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GpuKernelParams> k =>
+            (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
+        Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams> k =>
             (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
         _ => throw new ArgumentException($"No loader for kernel type {typeof(T)}.", nameof(kernel)),
     };

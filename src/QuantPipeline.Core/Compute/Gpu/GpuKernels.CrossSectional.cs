@@ -4,11 +4,44 @@ using ILGPU.Algorithms;
 namespace QuantPipeline.Core.Compute.Gpu;
 
 /// <summary>
-/// Cross-sectional kernels: one thread per timestamp owns its row. Rank and winsorise sort the row's members
-/// (heapsort: no recursion, no extra memory) in the thread's own slice of the scratch buffers.
+/// Cross-sectional kernels. Rank runs one thread per cell, counting the row's smaller and equal members: the
+/// threads of a warp walk the same row in step, so every load is a broadcast from cache, and there are t·n
+/// threads to fill the device. Z-score, demean and winsorise run one thread per timestamp over its row;
+/// winsorise sorts the row's members (heapsort: no recursion, no extra memory) in the thread's own slice of
+/// the scratch buffers.
 /// </summary>
 internal static partial class GpuKernels
 {
+    public static void CrossSectionalRank(Index1D e, ArrayView<float> src, ArrayView<byte> mask, ArrayView<float> dst, GpuKernelParams p)
+    {
+        var n = p.N;
+        var row = e / n * n;
+        var x = src[e];
+        if ((p.Flag != 0 && mask[e] == 0) || float.IsNaN(x) || float.IsInfinity(x))
+        {
+            dst[e] = float.NaN;
+            return;
+        }
+
+        var less = 0;
+        var equal = 0;
+        var count = 0;
+        for (var k = 0; k < n; k++)
+        {
+            var y = src[row + k];
+            if ((p.Flag != 0 && mask[row + k] == 0) || float.IsNaN(y) || float.IsInfinity(y))
+            {
+                continue;
+            }
+
+            count++;
+            less += y < x ? 1 : 0;
+            equal += y == x ? 1 : 0;
+        }
+
+        dst[e] = (float)((less + (equal + 1) * 0.5) / count);
+    }
+
     public static void CrossSectional(Index1D i, ArrayView<float> src, ArrayView<byte> mask, ArrayView<float> dst, ArrayView<float> keys, ArrayView<int> index, GpuKernelParams p)
     {
         var n = p.N;
