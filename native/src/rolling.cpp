@@ -28,33 +28,44 @@ struct Params {
 // blocks of `window` rows and the window ending at row i is the suffix of the previous block joined with
 // the prefix of i's block, both summed afresh. A huge value that has left the window is in neither part, so
 // it cannot poison later sums (a running add/remove sum would keep its rounding error). Values are summed
-// around an origin k (the block's first finite value) so the squares do not cancel for large prices.
+// around an origin k (a recent finite value of the symbol) so the squares do not cancel for large prices.
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void moments_block(int32_t op, const float* __restrict src, float* __restrict dst, const Params& p, int64_t j0, int64_t nb,
                    double* __restrict k, double* __restrict suf1, double* __restrict suf2, int32_t* __restrict sufc,
                    double* __restrict pre1, double* __restrict pre2, int32_t* __restrict prec, double* __restrict tot1,
                    double* __restrict tot2, int32_t* __restrict totc, const double* __restrict zeros,
-                   const int32_t* __restrict zero_counts) {
+                   const int32_t* __restrict zero_counts, double* __restrict next_k, int32_t* __restrict next_found) {
   const int64_t n = p.n;
   const int32_t w = p.window;
   const int32_t minp = p.min_periods;
   for (int64_t b0 = 0; b0 < p.t; b0 += w) {
     const int64_t rows = std::min<int64_t>(w, p.t - b0);
-    // Origin: first finite value of this block (prec doubles as the "found" flag).
-    QP_SIMD
-    for (int64_t j = 0; j < nb; ++j) {
-      k[j] = 0.0;
-      prec[j] = 0;
-    }
-    for (int64_t r = 0; r < rows; ++r) {
-      const float* in = src + (b0 + r) * n + j0;
+    // Origin k: the first finite value of the previous block, recorded while its prefix sums ran (next_k);
+    // block 0 scans for its own. Any origin is correct; a nearby one keeps the squares from cancelling.
+    if (b0 == 0) {
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
-        const float x = in[j];
-        const bool take = (x == x) & (prec[j] == 0);
-        k[j] = take ? static_cast<double>(x) : k[j];
-        prec[j] |= x == x ? 1 : 0;
+        k[j] = 0.0;
+        prec[j] = 0;
       }
+      for (int64_t r = 0; r < rows; ++r) {
+        const float* in = src + r * n + j0;
+        QP_SIMD
+        for (int64_t j = 0; j < nb; ++j) {
+          const float x = in[j];
+          const bool take = (x == x) & (prec[j] == 0);
+          k[j] = take ? static_cast<double>(x) : k[j];
+          prec[j] |= x == x ? 1 : 0;
+        }
+      }
+    } else {
+      QP_SIMD
+      for (int64_t j = 0; j < nb; ++j) k[j] = next_found[j] != 0 ? next_k[j] : k[j];
+    }
+    QP_SIMD
+    for (int64_t j = 0; j < nb; ++j) {
+      next_k[j] = 0.0;
+      next_found[j] = 0;
     }
     // Suffix sums of the previous block around this block's origin; row w is the empty suffix.
     if (b0 > 0) {
@@ -104,6 +115,8 @@ void moments_block(int32_t op, const float* __restrict src, float* __restrict ds
         const float x = in[j];
         const bool f = x == x;
         const double d = f ? static_cast<double>(x) - k[j] : 0.0;
+        next_k[j] = f & (next_found[j] == 0) ? static_cast<double>(x) : next_k[j];
+        next_found[j] |= f ? 1 : 0;
         pre1[j] += d;
         pre2[j] += d * d;
         prec[j] += f ? 1 : 0;
@@ -387,15 +400,15 @@ qp_status rolling(int32_t op, const float* src, float* dst, const Params& p) {
         const int64_t width = std::max<int64_t>(16, std::min<int64_t>(nb, (int64_t{1} << 20) / per_symbol / 16 * 16));
         const auto ws = static_cast<size_t>(width);
         const auto rows = static_cast<size_t>(p.window + 1);
-        std::vector<double> sums(2 * rows * ws + 6 * ws);
-        std::vector<int32_t> counts(rows * ws + 3 * ws);
+        std::vector<double> sums(2 * rows * ws + 7 * ws);
+        std::vector<int32_t> counts(rows * ws + 4 * ws);
         for (int64_t c0 = j0; c0 < j0 + nb; c0 += width) {
           const int64_t cw = std::min(width, j0 + nb - c0);
           double* s = sums.data();
           double* more = s + ws + 2 * rows * ws;  // after k and the two suffix tables
           int32_t* ci = counts.data() + rows * ws;
           moments_block(op, src, dst, p, c0, cw, s, s + ws, s + ws + rows * ws, counts.data(), more, more + ws, ci, more + 2 * ws,
-                        more + 3 * ws, ci + ws, more + 4 * ws, ci + 2 * ws);
+                        more + 3 * ws, ci + ws, more + 4 * ws, ci + 2 * ws, more + 5 * ws, ci + 3 * ws);
         }
         break;
       }
