@@ -395,9 +395,9 @@ qp_status rolling(int32_t op, const float* src, float* dst, const Params& p) {
       case kVar:
       case kStd:
       case kCount: {
-        // Suffix sums take (window + 1) rows of scratch per symbol: cut wide blocks to keep that near 1 MiB.
+        // Suffix sums take (window + 1) rows of scratch per symbol: cut wide blocks to keep that near 256 KiB (L2).
         const int64_t per_symbol = static_cast<int64_t>(p.window + 1) * 20;
-        const int64_t width = std::max<int64_t>(16, std::min<int64_t>(nb, (int64_t{1} << 20) / per_symbol / 16 * 16));
+        const int64_t width = std::max<int64_t>(16, std::min<int64_t>(nb, (int64_t{1} << 18) / per_symbol / 16 * 16));
         const auto ws = static_cast<size_t>(width);
         const auto rows = static_cast<size_t>(p.window + 1);
         std::vector<double> sums(2 * rows * ws + 7 * ws);
