@@ -30,12 +30,28 @@ struct RowScratch {
     uint32_t* k2 = keys2.data();
     int32_t* ix = index.data();
     int32_t* ix2 = index2.data();
-    for (int shift = 0; shift < 32; shift += 11) {
-      uint32_t buckets[2049] = {};
-      for (int64_t a = 0; a < count; ++a) ++buckets[((k[a] >> shift) & 2047u) + 1];
-      for (int b = 0; b < 2048; ++b) buckets[b + 1] += buckets[b];
+    // All three digit histograms in one read of the keys, then one scatter per digit.
+    static thread_local uint32_t buckets[3][2048];
+    std::memset(buckets, 0, sizeof buckets);
+    for (int64_t a = 0; a < count; ++a) {
+      const uint32_t key = k[a];
+      ++buckets[0][key & 2047u];
+      ++buckets[1][(key >> 11) & 2047u];
+      ++buckets[2][key >> 22];
+    }
+    for (auto& digit : buckets) {
+      uint32_t sum = 0;
+      for (uint32_t& b : digit) {
+        const uint32_t c = b;
+        b = sum;
+        sum += c;
+      }
+    }
+    for (int pass = 0; pass < 3; ++pass) {
+      const int shift = 11 * pass;
+      uint32_t* offsets = buckets[pass];
       for (int64_t a = 0; a < count; ++a) {
-        const uint32_t slot = buckets[(k[a] >> shift) & 2047u]++;
+        const uint32_t slot = offsets[(k[a] >> shift) & 2047u]++;
         k2[slot] = k[a];
         ix2[slot] = ix[a];
       }
@@ -63,7 +79,8 @@ void cross_row(int32_t op, const float* in, const uint8_t* mask, float* out, int
     const float x = in[j];
     out[j] = qp::kNaNf;
     if ((mask == nullptr || mask[j] != 0) && std::isfinite(x)) {
-      s.keys[static_cast<size_t>(count)] = order_key(x);
+      // -0 and +0 are equal values: one key, so they tie.
+      s.keys[static_cast<size_t>(count)] = order_key(x == 0.0f ? 0.0f : x);
       s.index[static_cast<size_t>(count)] = static_cast<int32_t>(j);
       s.values[static_cast<size_t>(count)] = x;
       sum += x;
@@ -102,9 +119,6 @@ void cross_row(int32_t op, const float* in, const uint8_t* mask, float* out, int
   while (start < count) {
     int64_t end = start;
     while (end + 1 < count && s.keys[static_cast<size_t>(end + 1)] == s.keys[static_cast<size_t>(start)]) ++end;
-    const int32_t first = s.index[static_cast<size_t>(start)];
-    // -0 and +0 have different keys but are equal values: merge such neighbours into one tie group.
-    while (end + 1 < count && in[s.index[static_cast<size_t>(end + 1)]] == in[first]) ++end;
     const auto rank = static_cast<float>((static_cast<double>(start + end) * 0.5 + 1.0) / static_cast<double>(count));
     for (int64_t a = start; a <= end; ++a) out[s.index[static_cast<size_t>(a)]] = rank;
     start = end + 1;

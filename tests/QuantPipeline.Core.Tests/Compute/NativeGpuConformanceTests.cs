@@ -62,6 +62,17 @@ public class NativeGpuConformanceTests
         Assert.True(result.Passed, result.Detail);
     }
 
+    [Theory]
+    [InlineData("native")]
+    [InlineData("gpu")]
+    public void Negative_and_positive_zero_tie_in_cross_sectional_rank(string backend)
+    {
+        float[] row = [-0.0f, 1f, 0.0f, -2f];
+        var dst = new float[row.Length];
+        TestBackends.Get(backend).CrossSectional(CrossSectionalOp.Rank, row, [], dst, 1, row.Length, new CrossSectionalSpec(0.01, 0.99, 1));
+        Assert.Equal([0.625f, 1f, 0.625f, 0.25f], dst);
+    }
+
     [Fact]
     public void Comparison_rejects_a_wrong_answer()
     {
