@@ -26,6 +26,14 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // slice is then one long contiguous run, which the prefetchers stream (narrow blocks jump a page per row).
 constexpr int64_t kMaxBlock = 8192;
 
+// Rows of a time-major panel are n floats apart, so a thread's slice of each row starts on a new page where
+// the hardware prefetchers restart; streaming kernels fetch the slice a few rows ahead explicitly.
+constexpr int64_t kAhead = 6;
+
+inline void prefetch_slice(const float* slice, int64_t count) {
+  for (int64_t j = 0; j < count; j += 16) __builtin_prefetch(slice + j);
+}
+
 inline bool is_nan(float x) { return x != x; }
 inline bool is_nan(double x) { return x != x; }
 

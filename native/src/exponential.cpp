@@ -60,6 +60,7 @@ extern "C" qp_status qp_ewm_f32(const float* src, float* dst, int64_t t, int64_t
       std::fill(value, value + nb, kNaN);
       std::fill(weight, weight + nb, 1.0);
       for (int64_t i = 0; i < t; ++i) {
+        if (i + qp::kAhead < t) qp::prefetch_slice(src + (i + qp::kAhead) * n + j0, nb);
         widen(src + i * n + j0, x, nb);
         ewm_step(x, nb, 1.0 - alpha, adj ? 1.0 : alpha, adj, value, weight, observations.data());
         float* out = dst + i * n + j0;
@@ -93,6 +94,7 @@ extern "C" qp_status qp_rsi_f32(const float* src, float* dst, int64_t t, int64_t
       std::fill(gain_weight, gain_weight + nb, 1.0);
       std::fill(loss_weight, loss_weight + nb, 1.0);
       for (int64_t i = 0; i < t; ++i) {
+        if (i + qp::kAhead < t) qp::prefetch_slice(src + (i + qp::kAhead) * n + j0, nb);
         changes(src + i * n + j0, i > 0 ? src + (i - 1) * n + j0 : nullptr, up, down, nb);
         ewm_step(up, nb, 1.0 - alpha, alpha, false, gain, gain_weight, observations.data());
         ewm_step(down, nb, 1.0 - alpha, alpha, false, loss, loss_weight, observations.data() + nbs);

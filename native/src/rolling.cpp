@@ -107,6 +107,7 @@ void moments_block(int32_t op, const float* __restrict src, float* __restrict ds
       const int64_t tail = (b0 > 0 && r + 1 < w) ? (r + 1) * nb : w * nb;
       const int64_t slots = std::min<int64_t>(i + 1, w);
       // With no older part, the empty suffix row (all zeros) stands in, so the loop has no branch.
+      if (i + qp::kAhead < p.t) qp::prefetch_slice(src + (i + qp::kAhead) * n + j0, nb);
       const double* tail1 = (b0 > 0 ? suf1 : zeros) + (b0 > 0 ? tail : 0);
       const double* tail2 = (b0 > 0 ? suf2 : zeros) + (b0 > 0 ? tail : 0);
       const int32_t* tailc = (b0 > 0 ? sufc : zero_counts) + (b0 > 0 ? tail : 0);
@@ -174,6 +175,7 @@ void extreme_block(const float* src, float* dst, const Params& p, int64_t j0, in
     const int64_t rows = std::min<int64_t>(w, p.t - b0);
     // Suffix extremes of this block, newest row first.
     for (int64_t r = rows - 1; r >= 0; --r) {
+      if (r >= qp::kAhead) qp::prefetch_slice(src + (b0 + r - qp::kAhead) * n + j0, nb);
       const float* in = src + (b0 + r) * n + j0;
       float* s = next_suffix + r * nb;
       const float* below = next_suffix + (r + 1) * nb;
