@@ -28,7 +28,47 @@ QP_API const char* qp_last_error(void);
 /* ABI version of this library; the managed side refuses to run against another. */
 QP_API int32_t qp_abi_version(void);
 
-/* Rolling mean along time for every symbol.
+/* Operation codes follow the C# enums of QuantPipeline.Core.Compute (UnaryOp, BinaryOp, RollingOp,
+ * RollingPairOp, CrossSectionalOp) in declaration order. Buffers of one call never alias each other.
+ * Semantics shared by every backend: NaN is skipped but occupies its window slot; an output is NaN unless
+ * its window holds at least min_periods finite values; accumulation is in float64. */
+
+/* Element-wise over `length` cells; NaN in any operand gives NaN. */
+QP_API qp_status qp_unary_f32(int32_t op, const float* x, float* dst, int64_t length);
+QP_API qp_status qp_binary_f32(int32_t op, const float* a, const float* b, float* dst, int64_t length);
+/* dst = (cond is not NaN and != 0) ? a : b. */
+QP_API qp_status qp_where_f32(const float* cond, const float* a, const float* b, float* dst, int64_t length);
+
+/* Along time over `periods` bars (negative = lead): kind 0 shift (x[i-p]), 1 diff (x[i] - x[i-p]),
+ * 2 simple return (x[i]/x[i-p] - 1), 3 log return (ln(x[i]/x[i-p])); NaN where i - p is outside [0, t). */
+QP_API qp_status qp_shifted_f32(int32_t kind, const float* src, float* dst, int64_t t, int64_t n, int32_t periods);
+
+/* Rolling statistic `op` over `window` bars; ddof for var/std, quantile in [0, 1] for the quantile op. */
+QP_API qp_status qp_rolling_f32(int32_t op, const float* src, float* dst, int64_t t, int64_t n, int32_t window,
+                                int32_t min_periods, int32_t ddof, double quantile);
+
+/* Rolling covariance (op 0, with ddof) or correlation (op 1) over pairwise-complete observations. */
+QP_API qp_status qp_rolling_pair_f32(int32_t op, const float* a, const float* b, float* dst, int64_t t, int64_t n,
+                                     int32_t window, int32_t min_periods, int32_t ddof);
+
+/* pandas ewm().mean() with ignore_na = false: adjust != 0 for the weighted form, 0 for the recursive one;
+ * output NaN until max(min_periods, 1) observations have been seen. */
+QP_API qp_status qp_ewm_f32(const float* src, float* dst, int64_t t, int64_t n, double alpha, int32_t adjust,
+                            int32_t min_periods);
+
+/* RSI = 100 - 100 / (1 + avg gain / avg loss), Wilder averages (alpha = 1/period, recursive) of the 1-bar change. */
+QP_API qp_status qp_rsi_f32(const float* src, float* dst, int64_t t, int64_t n, int32_t period);
+
+/* Per row over members (mask byte != 0, or every symbol when mask is NULL) with finite values:
+ * op 0 percentile rank (average ties, in (0, 1]), 1 z-score (ddof), 2 demean, 3 winsorise at the row's
+ * lower/upper quantiles (linear interpolation). Other cells get NaN. */
+QP_API qp_status qp_cross_sectional_f32(int32_t op, const float* src, const uint8_t* mask, float* dst, int64_t t,
+                                        int64_t n, double lower, double upper, int32_t ddof);
+
+/* Carries the last non-NaN value forward along time for at most `limit` bars (0 = no limit). */
+QP_API qp_status qp_fill_forward_f32(const float* src, float* dst, int64_t t, int64_t n, int32_t limit);
+
+/* Rolling mean along time for every symbol (qp_rolling_f32 with the mean op).
  * src, dst: [T, N] time-major; dst may not alias src.
  * NaN is skipped but occupies its window slot; an output is NaN unless the window holds
  * at least min_periods finite values. Accumulation is in float64. */

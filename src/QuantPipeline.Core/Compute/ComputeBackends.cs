@@ -11,6 +11,9 @@ public static class ComputeBackends
     /// <summary>Where the "backend chosen" line goes; the CLI points it at its logger. Default: standard error.</summary>
     public static Action<string> Log { get; set; } = message => Console.Error.WriteLine(message);
 
+    // One accelerator per process: ILGPU contexts are expensive and kernels are compiled once per accelerator.
+    private static readonly Lazy<Gpu.GpuBackend> SharedGpu = new(() => new Gpu.GpuBackend(forceCpu: false, log: message => Log(message)));
+
     public static IComputeBackend Create(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -27,8 +30,9 @@ public static class ComputeBackends
                 reason = "requested";
                 break;
             case "gpu":
-                throw new NotSupportedException(
-                    "The gpu compute backend is not available in this build. Choose compute.backend = auto, managed or native.");
+                backend = SharedGpu.Value;
+                reason = "requested";
+                break;
             case "auto":
                 (backend, reason) = Auto();
                 break;

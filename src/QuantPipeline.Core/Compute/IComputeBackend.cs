@@ -167,4 +167,11 @@ public readonly record struct EwmSpec(double Alpha, bool Adjust = true, int MinP
 }
 
 /// <summary>Cross-sectional parameters: winsorising quantiles and the z-score's ddof.</summary>
-public readonly record struct CrossSectionalSpec(double Lower = 0.01, double Upper = 0.99, int Ddof = 1);
+public readonly record struct CrossSectionalSpec(double Lower = 0.01, double Upper = 0.99, int Ddof = 1)
+{
+    /// <summary>The documented defaults (a struct's implicit parameterless constructor would zero every field).</summary>
+    public CrossSectionalSpec()
+        : this(0.01, 0.99, 1)
+    {
+    }
+}

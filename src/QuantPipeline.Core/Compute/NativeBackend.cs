@@ -34,36 +34,118 @@ public sealed class NativeBackend : IComputeBackend
 
     public string Name => "native";
 
-    // Kernels not yet in libqpnative run on the managed backend, with identical semantics; the native kernels
-    // replace these forwarders one by one.
-    public void Unary(UnaryOp op, ReadOnlySpan<float> x, Span<float> dst) => ManagedBackend.Instance.Unary(op, x, dst);
+    public unsafe void Unary(UnaryOp op, ReadOnlySpan<float> x, Span<float> dst)
+    {
+        BackendGuards.SameLength(x.Length, dst.Length, "unary");
+        fixed (float* px = x)
+        fixed (float* d = dst)
+        {
+            NativeMethods.Check(NativeMethods.UnaryF32((int)op, px, d, x.Length), $"unary {op}");
+        }
+    }
 
-    public void Binary(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst) => ManagedBackend.Instance.Binary(op, a, b, dst);
+    public unsafe void Binary(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
+    {
+        BackendGuards.SameLength(a.Length, b.Length, "binary");
+        BackendGuards.SameLength(a.Length, dst.Length, "binary");
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* d = dst)
+        {
+            NativeMethods.Check(NativeMethods.BinaryF32((int)op, pa, pb, d, a.Length), $"binary {op}");
+        }
+    }
 
-    public void Where(ReadOnlySpan<float> cond, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst) => ManagedBackend.Instance.Where(cond, a, b, dst);
+    public unsafe void Where(ReadOnlySpan<float> cond, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
+    {
+        BackendGuards.SameLength(cond.Length, a.Length, "where");
+        BackendGuards.SameLength(a.Length, b.Length, "where");
+        BackendGuards.SameLength(a.Length, dst.Length, "where");
+        fixed (float* pc = cond)
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* d = dst)
+        {
+            NativeMethods.Check(NativeMethods.WhereF32(pc, pa, pb, d, a.Length), "where");
+        }
+    }
 
-    public void Shift(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods) => ManagedBackend.Instance.Shift(src, dst, t, n, periods);
+    public void Shift(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods) => Shifted(0, src, dst, t, n, periods, "shift");
 
-    public void Diff(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods) => ManagedBackend.Instance.Diff(src, dst, t, n, periods);
+    public void Diff(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods) => Shifted(1, src, dst, t, n, periods, "diff");
 
-    public void Returns(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods, ReturnKind kind) => ManagedBackend.Instance.Returns(src, dst, t, n, periods, kind);
+    public void Returns(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods, ReturnKind kind) =>
+        Shifted(kind == ReturnKind.Simple ? 2 : 3, src, dst, t, n, periods, "returns");
 
-    // The foundation's qp_rolling_mean_f32 keeps a plain running sum and loses a 1e17 value leaving the window, so
-    // Rolling(Mean) also runs on the managed kernels until the native kernels carry the recompute trigger.
-    public void Rolling(RollingOp op, ReadOnlySpan<float> src, Span<float> dst, int t, int n, RollingSpec spec) =>
-        ManagedBackend.Instance.Rolling(op, src, dst, t, n, spec);
+    public unsafe void Rolling(RollingOp op, ReadOnlySpan<float> src, Span<float> dst, int t, int n, RollingSpec spec)
+    {
+        BackendGuards.Rolling(src.Length, dst.Length, t, n, spec, $"rolling {op}");
+        fixed (float* s = src)
+        fixed (float* d = dst)
+        {
+            NativeMethods.Check(
+                NativeMethods.RollingF32((int)op, s, d, t, n, spec.Window, spec.EffectiveMinPeriods, spec.Ddof, spec.Quantile), $"rolling {op}");
+        }
+    }
 
-    public void RollingPair(RollingPairOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int t, int n, RollingSpec spec) =>
-        ManagedBackend.Instance.RollingPair(op, a, b, dst, t, n, spec);
+    public unsafe void RollingPair(RollingPairOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int t, int n, RollingSpec spec)
+    {
+        BackendGuards.SameLength(a.Length, b.Length, $"rolling {op}");
+        BackendGuards.Rolling(a.Length, dst.Length, t, n, spec, $"rolling {op}");
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* d = dst)
+        {
+            NativeMethods.Check(
+                NativeMethods.RollingPairF32((int)op, pa, pb, d, t, n, spec.Window, spec.EffectiveMinPeriods, spec.Ddof), $"rolling {op}");
+        }
+    }
 
-    public void Ewm(ReadOnlySpan<float> src, Span<float> dst, int t, int n, EwmSpec spec) => ManagedBackend.Instance.Ewm(src, dst, t, n, spec);
+    public unsafe void Ewm(ReadOnlySpan<float> src, Span<float> dst, int t, int n, EwmSpec spec)
+    {
+        BackendGuards.Shape(src.Length, dst.Length, t, n, "ewm");
+        BackendGuards.Ewm(spec);
+        fixed (float* s = src)
+        fixed (float* d = dst)
+        {
+            NativeMethods.Check(NativeMethods.EwmF32(s, d, t, n, spec.Alpha, spec.Adjust ? 1 : 0, spec.MinPeriods), "ewm");
+        }
+    }
 
-    public void Rsi(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int period) => ManagedBackend.Instance.Rsi(src, dst, t, n, period);
+    public unsafe void Rsi(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int period)
+    {
+        BackendGuards.Shape(src.Length, dst.Length, t, n, "rsi");
+        BackendGuards.Period(period, "rsi");
+        fixed (float* s = src)
+        fixed (float* d = dst)
+        {
+            NativeMethods.Check(NativeMethods.RsiF32(s, d, t, n, period), "rsi");
+        }
+    }
 
-    public void CrossSectional(CrossSectionalOp op, ReadOnlySpan<float> src, ReadOnlySpan<bool> mask, Span<float> dst, int t, int n, CrossSectionalSpec spec) =>
-        ManagedBackend.Instance.CrossSectional(op, src, mask, dst, t, n, spec);
+    public unsafe void CrossSectional(CrossSectionalOp op, ReadOnlySpan<float> src, ReadOnlySpan<bool> mask, Span<float> dst, int t, int n, CrossSectionalSpec spec)
+    {
+        BackendGuards.Shape(src.Length, dst.Length, t, n, $"cross-sectional {op}");
+        BackendGuards.CrossSectional(mask.Length, src.Length, spec);
+        fixed (float* s = src)
+        fixed (bool* m = mask)
+        fixed (float* d = dst)
+        {
+            var bytes = mask.IsEmpty ? null : (byte*)m;
+            NativeMethods.Check(NativeMethods.CrossSectionalF32((int)op, s, bytes, d, t, n, spec.Lower, spec.Upper, spec.Ddof), $"cross-sectional {op}");
+        }
+    }
 
-    public void FillForward(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int limit = 0) => ManagedBackend.Instance.FillForward(src, dst, t, n, limit);
+    public unsafe void FillForward(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int limit = 0)
+    {
+        BackendGuards.Shape(src.Length, dst.Length, t, n, "fill-forward");
+        BackendGuards.Limit(limit);
+        fixed (float* s = src)
+        fixed (float* d = dst)
+        {
+            NativeMethods.Check(NativeMethods.FillForwardF32(s, d, t, n, limit), "fill-forward");
+        }
+    }
 
     public unsafe void RollingMean(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int window, int minPeriods)
     {
@@ -72,6 +154,21 @@ public sealed class NativeBackend : IComputeBackend
         fixed (float* d = dst)
         {
             NativeMethods.Check(NativeMethods.RollingMeanF32(s, d, t, n, window, minPeriods), "rolling mean");
+        }
+    }
+
+    private unsafe void Shifted(int kind, ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods, string what)
+    {
+        BackendGuards.Shape(src.Length, dst.Length, t, n, what);
+        if (kind >= 2 && periods < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(periods), $"{what}: periods must be at least 1, got {periods}.");
+        }
+
+        fixed (float* s = src)
+        fixed (float* d = dst)
+        {
+            NativeMethods.Check(NativeMethods.ShiftedF32(kind, s, d, t, n, periods), what);
         }
     }
 }

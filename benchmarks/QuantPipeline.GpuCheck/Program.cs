@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using QuantPipeline.Core.Compute.Gpu;
+using QuantPipeline.GpuCheck;
+
+// qp-gpu-check [--cpu] [--n N] [--t T] [--runs R]
+// Runs the conformance suite on the GPU backend against the float64 reference, then times W1's F8 set.
+var forceCpu = args.Contains("--cpu");
+int Option(string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out var value) ? value : fallback;
+}
+
+using var gpu = new GpuBackend(forceCpu, Console.WriteLine);
+if (!gpu.IsCuda)
+{
+    Console.WriteLine("NOTE: no CUDA device in use: the kernels run on ILGPU's CPU accelerator, so the check still verifies");
+    Console.WriteLine("      results but the timings below say nothing about a GPU (and use a reduced shape unless --n/--t are given).");
+}
+
+// Conformance: the shapes are small enough for the CPU accelerator, large enough to span many windows.
+var (checkT, checkN) = gpu.IsCuda ? (300, 257) : (60, 17);
+var failed = 0;
+var total = 0;
+foreach (var result in ConformanceSuite.Run(gpu, checkT, checkN))
+{
+    total++;
+    failed += result.Passed ? 0 : 1;
+    Console.WriteLine($"{(result.Passed ? "PASS" : "FAIL")}  {result.Name,-48} {result.Detail}");
+}
+
+Console.WriteLine($"conformance: {total - failed} of {total} passed on {gpu.DeviceDescription}");
+
+var n = Option("--n", gpu.IsCuda ? 3000 : 100);
+var t = Option("--t", gpu.IsCuda ? 8190 : 390);
+var runs = Math.Max(1, Option("--runs", gpu.IsCuda ? 15 : 3));
+var (c, v) = SyntheticBars(t, n);
+using (var f8 = new F8Workload(gpu, t, n))
+{
+    var results = Enumerable.Range(0, F8Workload.Outputs).Select(_ => new float[(long)t * n]).ToArray();
+    f8.RunWithTransfers(c, v, results); // compiles the kernels and warms the device
+    var resident = Time(runs, f8.RunResident);
+    var transfers = Time(runs, () => f8.RunWithTransfers(c, v, results));
+    var finite = results.Sum(r => r.Count(float.IsFinite));
+    Console.WriteLine($"F8 (W1: N = {n}, T = {t}, float32, window 30; {runs} runs, median) on {gpu.DeviceDescription}");
+    Console.WriteLine($"  device-resident : {resident * 1e3,9:0.00} ms  {f8.LogicalBytes / resident / 1e9,8:0.0} GB/s  ({f8.LogicalBytes / 1e9:0.00} GB: c, v read once, 10 outputs written once)");
+    Console.WriteLine($"  with transfers  : {transfers * 1e3,9:0.00} ms  {f8.LogicalBytes / transfers / 1e9,8:0.0} GB/s  (adds host->device of c, v and device->host of 10 outputs)");
+    Console.WriteLine($"  finite outputs  : {finite} of {10L * t * n}");
+    Console.WriteLine("  per item, device-resident (median; items run in order, so 4 reuses 2's mean):");
+    var items = f8.Items;
+    var perItem = new double[items.Count];
+    for (var k = 0; k < items.Count; k++)
+    {
+        var (name, run) = items[k];
+        perItem[k] = Time(runs, () =>
+        {
+            run();
+            gpu.Synchronize();
+        });
+        Console.WriteLine($"    {name,-26} {perItem[k] * 1e3,9:0.00} ms");
+    }
+}
+
+var where = gpu.IsCuda ? "on CUDA" : "on ILGPU's CPU accelerator: no GPU was exercised";
+Console.WriteLine(failed == 0 ? $"GPU CHECK: PASS ({where})" : $"GPU CHECK: FAIL ({failed} kernel cases disagree with the float64 reference, {where})");
+return failed == 0 ? 0 : 1;
+
+static double Time(int runs, Action body)
+{
+    var samples = new double[runs];
+    for (var r = 0; r < runs; r++)
+    {
+        var watch = Stopwatch.StartNew();
+        body();
+        samples[r] = watch.Elapsed.TotalSeconds;
+    }
+
+    Array.Sort(samples);
+    return samples[runs / 2];
+}
+
+static (float[] Close, float[] Volume) SyntheticBars(int t, int n)
+{
+    // Seeded random walk as in W1: prices around 100, volumes positive; a few gaps.
+    var rng = new Random(20);
+    var close = new float[(long)t * n];
+    var volume = new float[(long)t * n];
+    var price = Enumerable.Range(0, n).Select(j => 50.0 + j % 100).ToArray();
+    for (var i = 0; i < t; i++)
+    {
+        for (var j = 0; j < n; j++)
+        {
+            price[j] *= 1 + 0.001 * (rng.NextDouble() - 0.5);
+            var k = (long)i * n + j;
+            close[k] = rng.NextDouble() < 0.001 ? float.NaN : (float)price[j];
+            volume[k] = (float)(1000 + 500 * rng.NextDouble());
+        }
+    }
+
+    return (close, volume);
+}

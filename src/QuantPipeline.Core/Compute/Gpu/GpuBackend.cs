@@ -1,0 +1,357 @@
+using System.Runtime.InteropServices;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+
+namespace QuantPipeline.Core.Compute.Gpu;
+
+/// <summary>
+/// ILGPU kernels: CUDA when an NVIDIA device and driver are present, otherwise ILGPU's CPU accelerator (which
+/// runs the same kernels, slowly, and is what the test suite uses). Kernels compile once per accelerator, on
+/// first use, and are cached. The span methods copy to the device and back; the <see cref="ArrayView{T}"/>
+/// overloads work on device-resident buffers so a chain of kernels pays for transfers once.
+/// </summary>
+public sealed class GpuBackend : IComputeBackend, IDisposable
+{
+    private readonly Context context;
+    private readonly Accelerator accelerator;
+    private readonly GpuKernelCache kernels;
+
+    /// <param name="forceCpu">Use ILGPU's CPU accelerator even when CUDA is available (tests, debugging).</param>
+    /// <param name="log">Receives one line naming the device chosen; null writes nowhere.</param>
+    public GpuBackend(bool forceCpu = false, Action<string>? log = null)
+    {
+        context = Context.Create(builder => builder.CPU().Cuda().EnableAlgorithms());
+        Device? cuda = forceCpu ? null : context.Devices.FirstOrDefault(d => d.AcceleratorType == AcceleratorType.Cuda);
+        string fallbackReason = forceCpu ? "forced" : "no CUDA device found";
+        Accelerator? chosen = null;
+        if (cuda is not null)
+        {
+            try
+            {
+                chosen = cuda.CreateAccelerator(context);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A device the driver lists but ILGPU cannot open (unsupported architecture, driver mismatch)
+                // must not take the process down: say why and run the same kernels on the CPU.
+                fallbackReason = $"CUDA device '{cuda.Name}' could not be opened: {e.Message}";
+            }
+        }
+
+        accelerator = chosen ?? context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel);
+        IsCuda = accelerator.AcceleratorType == AcceleratorType.Cuda;
+        DeviceDescription = IsCuda
+            ? $"CUDA: {accelerator.Name}, {accelerator.MemorySize / (1024 * 1024)} MiB"
+            : $"ILGPU CPU accelerator ({fallbackReason})";
+        kernels = new GpuKernelCache(accelerator);
+        log?.Invoke($"gpu backend: {DeviceDescription}");
+    }
+
+    public string Name => "gpu";
+
+    /// <summary>True when kernels run on an NVIDIA GPU rather than ILGPU's CPU accelerator.</summary>
+    public bool IsCuda { get; }
+
+    /// <summary>The accelerator in words, for logs.</summary>
+    public string DeviceDescription { get; }
+
+    /// <summary>The accelerator, for callers that keep buffers on the device.</summary>
+    public Accelerator Accelerator => accelerator;
+
+    /// <summary>Waits for every queued kernel and copy to finish.</summary>
+    public void Synchronize() => accelerator.Synchronize();
+
+    /// <summary>Allocates a device buffer of <paramref name="length"/> float32 cells.</summary>
+    public MemoryBuffer1D<float, Stride1D.Dense> Allocate(long length) => accelerator.Allocate1D<float>(length);
+
+    public void Dispose()
+    {
+        accelerator.Dispose();
+        context.Dispose();
+    }
+
+    // ---- span API: copy in, run, copy out ----
+
+    public void Unary(UnaryOp op, ReadOnlySpan<float> x, Span<float> dst)
+    {
+        BackendGuards.SameLength(x.Length, dst.Length, "unary");
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
+        using var a = Upload(x);
+        using var d = Allocate(dst.Length);
+        Unary(op, a.View, d.View);
+        Download(d, dst);
+    }
+
+    public void Binary(BinaryOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
+    {
+        BackendGuards.SameLength(a.Length, b.Length, "binary");
+        BackendGuards.SameLength(a.Length, dst.Length, "binary");
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
+        using var da = Upload(a);
+        using var db = Upload(b);
+        using var d = Allocate(dst.Length);
+        Binary(op, da.View, db.View, d.View);
+        Download(d, dst);
+    }
+
+    public void Where(ReadOnlySpan<float> cond, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst)
+    {
+        BackendGuards.SameLength(cond.Length, a.Length, "where");
+        BackendGuards.SameLength(a.Length, b.Length, "where");
+        BackendGuards.SameLength(a.Length, dst.Length, "where");
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
+        using var dc = Upload(cond);
+        using var da = Upload(a);
+        using var db = Upload(b);
+        using var d = Allocate(dst.Length);
+        kernels.Where((int)dst.Length, dc.View, da.View, db.View, d.View);
+        Download(d, dst);
+    }
+
+    public void Shift(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods) => Shifted(0, src, dst, t, n, periods, "shift");
+
+    public void Diff(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods) => Shifted(1, src, dst, t, n, periods, "diff");
+
+    public void Returns(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods, ReturnKind kind) =>
+        Shifted(kind == ReturnKind.Simple ? 2 : 3, src, dst, t, n, periods, "returns");
+
+    public void Rolling(RollingOp op, ReadOnlySpan<float> src, Span<float> dst, int t, int n, RollingSpec spec)
+    {
+        BackendGuards.Rolling(src.Length, dst.Length, t, n, spec, $"rolling {op}");
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
+        using var s = Upload(src);
+        using var d = Allocate(dst.Length);
+        Rolling(op, s.View, d.View, t, n, spec);
+        Download(d, dst);
+    }
+
+    public void RollingPair(RollingPairOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, int t, int n, RollingSpec spec)
+    {
+        BackendGuards.SameLength(a.Length, b.Length, $"rolling {op}");
+        BackendGuards.Rolling(a.Length, dst.Length, t, n, spec, $"rolling {op}");
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
+        using var da = Upload(a);
+        using var db = Upload(b);
+        using var d = Allocate(dst.Length);
+        kernels.RollingPair(n, da.View, db.View, d.View, new GpuKernelParams((int)op, t, n, spec.Window, spec.EffectiveMinPeriods, spec.Ddof, 0, 0, 0));
+        Download(d, dst);
+    }
+
+    public void Ewm(ReadOnlySpan<float> src, Span<float> dst, int t, int n, EwmSpec spec)
+    {
+        BackendGuards.Shape(src.Length, dst.Length, t, n, "ewm");
+        BackendGuards.Ewm(spec);
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
+        using var s = Upload(src);
+        using var d = Allocate(dst.Length);
+        Ewm(s.View, d.View, t, n, spec);
+        Download(d, dst);
+    }
+
+    public void Rsi(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int period)
+    {
+        BackendGuards.Shape(src.Length, dst.Length, t, n, "rsi");
+        BackendGuards.Period(period, "rsi");
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
+        using var s = Upload(src);
+        using var d = Allocate(dst.Length);
+        Rsi(s.View, d.View, t, n, period);
+        Download(d, dst);
+    }
+
+    public void CrossSectional(CrossSectionalOp op, ReadOnlySpan<float> src, ReadOnlySpan<bool> mask, Span<float> dst, int t, int n, CrossSectionalSpec spec)
+    {
+        BackendGuards.Shape(src.Length, dst.Length, t, n, $"cross-sectional {op}");
+        BackendGuards.CrossSectional(mask.Length, src.Length, spec);
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
+        using var s = Upload(src);
+        using var m = accelerator.Allocate1D<byte>(Math.Max(1, mask.Length));
+        if (!mask.IsEmpty)
+        {
+            var bytes = MemoryMarshal.Cast<bool, byte>(mask);
+            m.View.CopyFromCPU(ref MemoryMarshal.GetReference(bytes), bytes.Length);
+        }
+
+        using var d = Allocate(dst.Length);
+        CrossSectional(op, s.View, mask.IsEmpty ? default : m.View, d.View, t, n, spec);
+        Download(d, dst);
+    }
+
+    public void FillForward(ReadOnlySpan<float> src, Span<float> dst, int t, int n, int limit = 0)
+    {
+        BackendGuards.Shape(src.Length, dst.Length, t, n, "fill-forward");
+        BackendGuards.Limit(limit);
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
+        using var s = Upload(src);
+        using var d = Allocate(dst.Length);
+        kernels.FillForward(n, s.View, d.View, new GpuKernelParams(0, t, n, limit, 0, 0, 0, 0, 0));
+        Download(d, dst);
+    }
+
+    // ---- device API: buffers stay on the accelerator; calls are queued, Synchronize() waits ----
+
+    public void Unary(UnaryOp op, ArrayView<float> x, ArrayView<float> dst)
+    {
+        if (dst.Length > 0)
+        {
+            kernels.Unary((int)dst.Length, x, dst, new GpuKernelParams((int)op, 0, 0, 0, 0, 0, 0, 0, 0));
+        }
+    }
+
+    public void Binary(BinaryOp op, ArrayView<float> a, ArrayView<float> b, ArrayView<float> dst)
+    {
+        if (dst.Length > 0)
+        {
+            kernels.Binary((int)dst.Length, a, b, dst, new GpuKernelParams((int)op, 0, 0, 0, 0, 0, 0, 0, 0));
+        }
+    }
+
+    public void Returns(ArrayView<float> src, ArrayView<float> dst, int t, int n, int periods, ReturnKind kind) =>
+        LaunchShifted(kind == ReturnKind.Simple ? 2 : 3, src, dst, t, n, periods);
+
+    public void Rolling(RollingOp op, ArrayView<float> src, ArrayView<float> dst, int t, int n, RollingSpec spec)
+    {
+        BackendGuards.Rolling((int)src.Length, (int)dst.Length, t, n, spec, $"rolling {op}");
+        if (n == 0 || t == 0)
+        {
+            return;
+        }
+
+        var p = new GpuKernelParams((int)op, t, n, spec.Window, spec.EffectiveMinPeriods, spec.Ddof, spec.Quantile, 0, 0);
+        if (op == RollingOp.Quantile)
+        {
+            using var scratch = Allocate((long)spec.Window * n);
+            kernels.Rolling(n, src, dst, scratch.View, p);
+            accelerator.Synchronize();
+        }
+        else
+        {
+            kernels.Rolling(n, src, dst, dst, p);
+        }
+    }
+
+    public void Ewm(ArrayView<float> src, ArrayView<float> dst, int t, int n, EwmSpec spec)
+    {
+        if (n > 0)
+        {
+            kernels.Ewm(n, src, dst, new GpuKernelParams(0, t, n, 0, spec.MinPeriods, 0, spec.Alpha, 0, spec.Adjust ? 1 : 0));
+        }
+    }
+
+    public void Rsi(ArrayView<float> src, ArrayView<float> dst, int t, int n, int period)
+    {
+        if (n > 0)
+        {
+            kernels.Rsi(n, src, dst, new GpuKernelParams(0, t, n, period, 0, 0, 0, 0, 0));
+        }
+    }
+
+    /// <param name="mask">Membership as bytes (0 = not a member), or an empty view for "every symbol".</param>
+    public void CrossSectional(CrossSectionalOp op, ArrayView<float> src, ArrayView<byte> mask, ArrayView<float> dst, int t, int n, CrossSectionalSpec spec)
+    {
+        if (t == 0 || n == 0)
+        {
+            return;
+        }
+
+        var hasMask = mask.Length > 0;
+        using var noMask = hasMask ? null : accelerator.Allocate1D<byte>(1);
+        var p = new GpuKernelParams((int)op, t, n, 0, 0, spec.Ddof, spec.Lower, spec.Upper, hasMask ? 1 : 0);
+        if (op == CrossSectionalOp.Rank)
+        {
+            kernels.CrossSectionalRank(t * n, src, hasMask ? mask : noMask!.View, dst, p);
+            accelerator.Synchronize();
+            return;
+        }
+
+        using var keys = Allocate((long)t * n);
+        using var index = accelerator.Allocate1D<int>((long)t * n);
+        kernels.CrossSectional(t, src, hasMask ? mask : noMask!.View, dst, keys.View, index.View, p);
+        accelerator.Synchronize();
+    }
+
+    private void Shifted(int op, ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods, string what)
+    {
+        BackendGuards.Shape(src.Length, dst.Length, t, n, what);
+        if (op >= 2 && periods < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(periods), $"{what}: periods must be at least 1, got {periods}.");
+        }
+
+        if (dst.IsEmpty)
+        {
+            return;
+        }
+
+        using var s = Upload(src);
+        using var d = Allocate(dst.Length);
+        LaunchShifted(op, s.View, d.View, t, n, periods);
+        Download(d, dst);
+    }
+
+    private void LaunchShifted(int op, ArrayView<float> src, ArrayView<float> dst, int t, int n, int periods)
+    {
+        if ((long)t * n > 0)
+        {
+            kernels.Shifted(t * n, src, dst, new GpuKernelParams(op, t, n, periods, 0, 0, 0, 0, 0));
+        }
+    }
+
+    private MemoryBuffer1D<float, Stride1D.Dense> Upload(ReadOnlySpan<float> data)
+    {
+        var buffer = Allocate(Math.Max(1, data.Length));
+        if (!data.IsEmpty)
+        {
+            buffer.View.SubView(0, data.Length).CopyFromCPU(ref MemoryMarshal.GetReference(data), data.Length);
+        }
+
+        return buffer;
+    }
+
+    private void Download(MemoryBuffer1D<float, Stride1D.Dense> buffer, Span<float> dst)
+    {
+        accelerator.Synchronize();
+        if (!dst.IsEmpty)
+        {
+            buffer.View.SubView(0, dst.Length).CopyToCPU(ref MemoryMarshal.GetReference(dst), dst.Length);
+        }
+    }
+}

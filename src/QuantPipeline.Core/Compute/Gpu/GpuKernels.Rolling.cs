@@ -1,0 +1,427 @@
+using ILGPU;
+using ILGPU.Algorithms;
+
+namespace QuantPipeline.Core.Compute.Gpu;
+
+/// <summary>
+/// Rolling kernels: one thread per symbol walks time. Neighbouring threads read neighbouring symbols of the
+/// same timestamp, so every load of a warp is one contiguous (coalesced) transaction on a time-major panel.
+/// Sum, mean, var, std and count are streaming (compensated float64 with a shifted origin and a full
+/// recompute every <c>window</c> bars); the other statistics re-read their window (O(window) per output, from cache).
+/// </summary>
+internal static partial class GpuKernels
+{
+    public static void Rolling(Index1D j, ArrayView<float> src, ArrayView<float> dst, ArrayView<float> scratch, GpuKernelParams p)
+    {
+        var op = (RollingOp)p.Op;
+        if (op == RollingOp.Sum || op == RollingOp.Mean || op == RollingOp.Var || op == RollingOp.Std || op == RollingOp.Count)
+        {
+            RollingMoments(j, src, dst, p, op);
+            return;
+        }
+
+        var n = p.N;
+        var w = p.Window;
+        for (var i = 0; i < p.T; i++)
+        {
+            var start = i - w + 1 < 0 ? 0 : i - w + 1;
+            dst[i * n + j] = (float)WindowStatistic(op, src, scratch, j, n, start, i, p);
+        }
+    }
+
+    private static void RollingMoments(int j, ArrayView<float> src, ArrayView<float> dst, GpuKernelParams p, RollingOp op)
+    {
+        var n = p.N;
+        var w = p.Window;
+        double k = 0;
+        var s1 = default(NeumaierSum);
+        var s2 = default(NeumaierSum);
+        var count = 0;
+        for (var i = 0; i < p.T; i++)
+        {
+            if (i % w == 0)
+            {
+                // Periodic recompute from the window itself bounds any drift of the running sums.
+                s1 = default;
+                s2 = default;
+                count = 0;
+                var start = i - w + 1 < 0 ? 0 : i - w + 1;
+                for (var q = start; q <= i; q++)
+                {
+                    var y = src[q * n + j];
+                    if (float.IsNaN(y))
+                    {
+                        continue;
+                    }
+
+                    if (count == 0)
+                    {
+                        k = y;
+                    }
+
+                    var d = y - k;
+                    s1.Add(d);
+                    s2.Add(d * d);
+                    count++;
+                }
+            }
+            else
+            {
+                if (i >= w)
+                {
+                    var old = src[(i - w) * n + j];
+                    if (!float.IsNaN(old))
+                    {
+                        var d = old - k;
+                        s1.Add(-d);
+                        s2.Add(-(d * d));
+                        count--;
+                        if (count == 0)
+                        {
+                            s1 = default;
+                            s2 = default;
+                        }
+                    }
+                }
+
+                var x = src[i * n + j];
+                if (!float.IsNaN(x))
+                {
+                    if (count == 0)
+                    {
+                        k = x;
+                    }
+
+                    var d = x - k;
+                    s1.Add(d);
+                    s2.Add(d * d);
+                    count++;
+                }
+            }
+
+            var slots = i + 1 < w ? i + 1 : w;
+            dst[i * n + j] = (float)MomentOutput(op, s1.Value, s2.Value, k, count, slots, p.MinPeriods, p.Ddof);
+        }
+    }
+
+    private static double MomentOutput(RollingOp op, double s1, double s2, double k, int count, int slots, int minPeriods, int ddof)
+    {
+        if (op == RollingOp.Count)
+        {
+            return slots >= minPeriods ? count : double.NaN;
+        }
+
+        if (count < minPeriods)
+        {
+            return double.NaN;
+        }
+
+        if (op == RollingOp.Sum)
+        {
+            return s1 + k * count;
+        }
+
+        if (count == 0)
+        {
+            return double.NaN;
+        }
+
+        if (op == RollingOp.Mean)
+        {
+            return k + s1 / count;
+        }
+
+        if (count <= ddof)
+        {
+            return double.NaN;
+        }
+
+        var ss = s2 - s1 * s1 / count;
+        var variance = ss > 0 ? ss / (count - ddof) : 0.0;
+        return op == RollingOp.Var ? variance : XMath.Sqrt(variance);
+    }
+
+    /// <summary>One output of the statistics that re-read their window [start, end] of symbol j.</summary>
+    private static double WindowStatistic(RollingOp op, ArrayView<float> src, ArrayView<float> scratch, int j, int n, int start, int end, GpuKernelParams p)
+    {
+        var count = 0;
+        double sum = 0;
+        for (var q = start; q <= end; q++)
+        {
+            var y = src[q * n + j];
+            if (!float.IsNaN(y))
+            {
+                count++;
+                sum += y;
+            }
+        }
+
+        if (count < p.MinPeriods || count == 0)
+        {
+            return double.NaN;
+        }
+
+        var mean = sum / count;
+        var newest = src[end * n + j];
+        switch (op)
+        {
+            case RollingOp.Min:
+            case RollingOp.Max:
+            case RollingOp.ArgMin:
+            case RollingOp.ArgMax:
+                {
+                    var isMin = op == RollingOp.Min || op == RollingOp.ArgMin;
+                    var best = 0f;
+                    var bestAt = -1;
+                    for (var q = start; q <= end; q++)
+                    {
+                        var y = src[q * n + j];
+                        if (float.IsNaN(y))
+                        {
+                            continue;
+                        }
+
+                        if (bestAt < 0 || (isMin ? y < best : y > best))
+                        {
+                            best = y;
+                            bestAt = q;
+                        }
+                    }
+
+                    return op == RollingOp.Min || op == RollingOp.Max ? best : bestAt - start + 1;
+                }
+
+            case RollingOp.Rank:
+                {
+                    if (float.IsNaN(newest))
+                    {
+                        return double.NaN;
+                    }
+
+                    var less = 0;
+                    var equal = 0;
+                    for (var q = start; q <= end; q++)
+                    {
+                        var y = src[q * n + j];
+                        if (y < newest)
+                        {
+                            less++;
+                        }
+                        else if (y == newest)
+                        {
+                            equal++;
+                        }
+                    }
+
+                    return (less + (equal + 1) * 0.5) / count;
+                }
+
+            case RollingOp.Quantile:
+                {
+                    // Insertion sort of the window's finite values in this symbol's scratch column.
+                    var c = 0;
+                    for (var q = start; q <= end; q++)
+                    {
+                        var y = src[q * n + j];
+                        if (float.IsNaN(y))
+                        {
+                            continue;
+                        }
+
+                        var at = c;
+                        while (at > 0 && scratch[(at - 1) * n + j] > y)
+                        {
+                            scratch[at * n + j] = scratch[(at - 1) * n + j];
+                            at--;
+                        }
+
+                        scratch[at * n + j] = y;
+                        c++;
+                    }
+
+                    var pos = p.X0 * (c - 1);
+                    var lo = (int)pos;
+                    var hi = lo + 1 < c ? lo + 1 : c - 1;
+                    double vlo = scratch[lo * n + j];
+                    double vhi = scratch[hi * n + j];
+                    return vlo + (vhi - vlo) * (pos - lo);
+                }
+
+            case RollingOp.Skew:
+            case RollingOp.Kurt:
+                {
+                    double m2 = 0, m3 = 0, m4 = 0;
+                    for (var q = start; q <= end; q++)
+                    {
+                        var y = src[q * n + j];
+                        if (float.IsNaN(y))
+                        {
+                            continue;
+                        }
+
+                        var d = y - mean;
+                        var d2 = d * d;
+                        m2 += d2;
+                        m3 += d2 * d;
+                        m4 += d2 * d2;
+                    }
+
+                    double c = count;
+                    var b = m2 / c;
+                    if (b <= 1e-14 * mean * mean)
+                    {
+                        return double.NaN;
+                    }
+
+                    if (op == RollingOp.Skew)
+                    {
+                        if (count < 3)
+                        {
+                            return double.NaN;
+                        }
+
+                        var r = XMath.Sqrt(b);
+                        return XMath.Sqrt(c * (c - 1)) * (m3 / c) / ((c - 2) * r * r * r);
+                    }
+
+                    if (count < 4)
+                    {
+                        return double.NaN;
+                    }
+
+                    var kk = (c * c - 1) * (m4 / c) / (b * b) - 3 * (c - 1) * (c - 1);
+                    return kk / ((c - 2) * (c - 3));
+                }
+
+            case RollingOp.Slope:
+            case RollingOp.Rsquare:
+            case RollingOp.Resi:
+                {
+                    if (count < 2)
+                    {
+                        return double.NaN;
+                    }
+
+                    double sx = 0;
+                    for (var q = start; q <= end; q++)
+                    {
+                        if (!float.IsNaN(src[q * n + j]))
+                        {
+                            sx += q - start;
+                        }
+                    }
+
+                    var mx = sx / count;
+                    double sxx = 0, sxy = 0, syy = 0;
+                    for (var q = start; q <= end; q++)
+                    {
+                        var y = src[q * n + j];
+                        if (float.IsNaN(y))
+                        {
+                            continue;
+                        }
+
+                        var dx = q - start - mx;
+                        var dy = y - mean;
+                        sxx += dx * dx;
+                        sxy += dx * dy;
+                        syy += dy * dy;
+                    }
+
+                    var slope = sxy / sxx;
+                    if (op == RollingOp.Slope)
+                    {
+                        return slope;
+                    }
+
+                    if (op == RollingOp.Rsquare)
+                    {
+                        return syy > 0 ? sxy * sxy / (sxx * syy) : double.NaN;
+                    }
+
+                    return float.IsNaN(newest) ? double.NaN : newest - (mean + slope * (end - start - mx));
+                }
+
+            case RollingOp.Wma:
+                {
+                    double num = 0, den = 0;
+                    for (var q = start; q <= end; q++)
+                    {
+                        var y = src[q * n + j];
+                        if (float.IsNaN(y))
+                        {
+                            continue;
+                        }
+
+                        double weight = q - start + 1;
+                        num += weight * y;
+                        den += weight;
+                    }
+
+                    return num / den;
+                }
+
+            default:
+                return double.NaN;
+        }
+    }
+
+    public static void RollingPair(Index1D j, ArrayView<float> a, ArrayView<float> b, ArrayView<float> dst, GpuKernelParams p)
+    {
+        var n = p.N;
+        var w = p.Window;
+        for (var i = 0; i < p.T; i++)
+        {
+            var start = i - w + 1 < 0 ? 0 : i - w + 1;
+            var count = 0;
+            double sa = 0, sb = 0;
+            for (var q = start; q <= i; q++)
+            {
+                var x = a[q * n + j];
+                var y = b[q * n + j];
+                if (float.IsNaN(x) || float.IsNaN(y))
+                {
+                    continue;
+                }
+
+                count++;
+                sa += x;
+                sb += y;
+            }
+
+            var result = double.NaN;
+            if (count >= p.MinPeriods && count > 0)
+            {
+                var ma = sa / count;
+                var mb = sb / count;
+                double saa = 0, sbb = 0, sab = 0;
+                for (var q = start; q <= i; q++)
+                {
+                    var x = a[q * n + j];
+                    var y = b[q * n + j];
+                    if (float.IsNaN(x) || float.IsNaN(y))
+                    {
+                        continue;
+                    }
+
+                    var da = x - ma;
+                    var db = y - mb;
+                    saa += da * da;
+                    sbb += db * db;
+                    sab += da * db;
+                }
+
+                if ((RollingPairOp)p.Op == RollingPairOp.Cov)
+                {
+                    result = count > p.Ddof ? sab / (count - p.Ddof) : double.NaN;
+                }
+                else
+                {
+                    result = count >= 2 && saa > 0 && sbb > 0 ? sab / XMath.Sqrt(saa * sbb) : double.NaN;
+                }
+            }
+
+            dst[i * n + j] = (float)result;
+        }
+    }
+}
