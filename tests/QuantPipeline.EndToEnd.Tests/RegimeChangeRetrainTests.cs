@@ -125,6 +125,12 @@ public sealed class RegimeChangeRetrainTests : IDisposable
         Assert.Contains(monitoring.GetProperty("drift").EnumerateArray(), d => d.GetProperty("name").GetString() == "vol_20" && d.GetProperty("psi_level").GetString() == "alert");
         var deliveries = json.RootElement.GetProperty("deliveries").EnumerateArray().ToList();
         Assert.Contains(deliveries, d => d.GetProperty("alert").GetProperty("subject").GetString() == "vol_20" && d.GetProperty("suppressed").GetBoolean());
+
+        // The CLI's alerts are also in the registry's hash-chained audit trail, which still verifies.
+        using var audited = ModelRegistry.Open(Config.ModelRegistryUri, _dir);
+        var monitorEntries = audited.Audit.Read().Where(e => e.Action.StartsWith("monitor.", StringComparison.Ordinal)).ToList();
+        Assert.Contains(monitorEntries, e => e.PayloadJson.Contains("vol_20", StringComparison.Ordinal));
+        Assert.True(audited.Audit.Verify().Intact);
     }
 
     private static (int Exit, string Out, string Err) Qp(params string[] args)

@@ -80,7 +80,8 @@ public static class MonitorCommand
         try
         {
             var retrainPolicy = policyFile is null ? new RetrainPolicy { Schedule = config.RetrainingFrequency } : RetrainPolicy.Load(policyFile.FullName);
-            var audit = new JsonLinesAuditSink(paths.Audit);
+            // The JSON-lines file is monitoring's own log; the registry's hash-chained trail is the system of record.
+            var audit = new CompositeAuditSink(new JsonLinesAuditSink(paths.Audit), new RegistryAuditSink(config.ModelRegistryUri, workdir.FullName));
             var options = new MonitorOptions { ExpectedSessions = sessionsFile is null ? null : ReadSessions(sessionsFile.FullName) };
             var cycle = new MonitoringCycle(
                 new ModelMonitor(config, workdir.FullName, options),

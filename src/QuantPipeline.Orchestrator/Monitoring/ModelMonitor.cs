@@ -83,14 +83,24 @@ public sealed class ModelMonitor(PipelineConfig config, string workingDirectory,
             alerts);
     }
 
-    /// <summary>The latest approved version registered for a session at or before the as-of.</summary>
+    /// <summary>
+    /// The version the <c>production</c> alias points to when it was trained at or before the as-of; otherwise
+    /// (no alias yet, or monitoring an earlier date) the latest approved version registered at or before the as-of.
+    /// </summary>
     public ModelVersion ProductionVersion(DateOnly asOf)
     {
-        using var registry = SqliteModelRegistry.Open(Config.ModelRegistryUri, WorkingDirectory);
+        using var registry = ModelRegistry.Open(Config.ModelRegistryUri, WorkingDirectory);
         var versions = registry.ListVersions(Config.ModelName);
+        if (registry.GetAlias(Config.ModelName, ModelRegistry.Production) is { } alias
+            && versions.FirstOrDefault(v => v.Version == alias.Version) is { } holder
+            && holder.AsOf <= asOf)
+        {
+            return holder;
+        }
+
         return versions.LastOrDefault(v => v.Status == "approved" && v.AsOf <= asOf)
             ?? throw new InvalidOperationException(
-                $"Registry {registry.DatabasePath} holds no approved version of '{Config.ModelName}' as of {asOf:yyyy-MM-dd} ({versions.Count} versions in all). Run the pipeline (qp demo) first, or pick a later --as-of.");
+                $"Registry {registry.Describe} holds no approved version of '{Config.ModelName}' as of {asOf:yyyy-MM-dd} ({versions.Count} versions in all). Run the pipeline (qp demo) first, or pick a later --as-of.");
     }
 
     private Panel LoadPanel(DateOnly asOf)
