@@ -1,3 +1,4 @@
+using QuantPipeline.Core.Compute;
 using System.Text.Json.Serialization;
 
 namespace QuantPipeline.Orchestrator.Config;
@@ -40,7 +41,7 @@ public sealed record PipelineConfig
     [JsonPropertyName("market_store_path")]
     public string MarketStorePath { get; init; } = "data/market.duckdb";
 
-    /// <summary>managed | native: which backend runs the rolling kernels.</summary>
+    /// <summary>auto | managed | native | gpu: which backend runs the compute kernels.</summary>
     [JsonPropertyName("compute_backend")]
     public string ComputeBackend { get; init; } = "native";
 
@@ -97,9 +98,9 @@ public sealed record PipelineConfig
             problems.Add($"max_drawdown_threshold is a negative fraction in [-1, 0] (e.g. -0.15), got {MaxDrawdownThreshold}");
         }
 
-        if (ComputeBackend is not ("managed" or "native"))
+        if (!ComputeBackends.Names.Contains(ComputeBackend))
         {
-            problems.Add($"compute_backend must be managed or native, got '{ComputeBackend}'");
+            problems.Add($"compute_backend must be one of {string.Join(", ", ComputeBackends.Names)}, got '{ComputeBackend}'");
         }
 
         if (BacktestQuantile is <= 0 or > 0.5)

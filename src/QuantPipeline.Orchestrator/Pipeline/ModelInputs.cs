@@ -37,7 +37,7 @@ public static class ModelInputs
     }
 
     public static IComputeBackend Backend(PipelineConfig config) =>
-        config.ComputeBackend == "managed" ? ManagedBackend.Instance : NativeBackend.Instance;
+        ComputeBackends.Create(config.ComputeBackend);
 
     /// <summary>Cross-sectionally z-scored features (clipped at ±5), one [T, N] array per feature.</summary>
     public static float[][] Compute(Panel panel, IComputeBackend backend)
