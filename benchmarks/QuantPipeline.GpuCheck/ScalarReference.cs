@@ -77,7 +77,7 @@ public static class ScalarReference
         var c = slots.Count;
         if (op == RollingOp.Count)
         {
-            return slotCount >= minPeriods ? c : double.NaN;
+            return c >= minPeriods ? c : double.NaN;
         }
 
         if (c < minPeriods)
@@ -178,7 +178,8 @@ public static class ScalarReference
                 }
 
             case RollingOp.Wma:
-                return slots.Sum(s => (s.Pos + 1) * s.Value) / slots.Sum(s => s.Pos + 1.0);
+                // Weights count from the oldest slot of a full window (1 … window), even in a short first window.
+                return slots.Sum(s => (s.Pos + 1.0 + spec.Window - slotCount) * s.Value) / slots.Sum(s => s.Pos + 1.0 + spec.Window - slotCount);
             default:
                 throw new ArgumentOutOfRangeException(nameof(op), op, "unknown rolling operation");
         }

@@ -99,16 +99,15 @@ internal static partial class GpuKernels
                 }
             }
 
-            var slots = i + 1 < w ? i + 1 : w;
-            dst[i * n + j] = (float)MomentOutput(op, s1.Value, s2.Value, k, count, slots, p.MinPeriods, p.Ddof);
+            dst[i * n + j] = (float)MomentOutput(op, s1.Value, s2.Value, k, count, p.MinPeriods, p.Ddof);
         }
     }
 
-    private static double MomentOutput(RollingOp op, double s1, double s2, double k, int count, int slots, int minPeriods, int ddof)
+    private static double MomentOutput(RollingOp op, double s1, double s2, double k, int count, int minPeriods, int ddof)
     {
         if (op == RollingOp.Count)
         {
-            return slots >= minPeriods ? count : double.NaN;
+            return count >= minPeriods ? count : double.NaN;
         }
 
         if (count < minPeriods)
@@ -353,7 +352,8 @@ internal static partial class GpuKernels
                             continue;
                         }
 
-                        double weight = q - start + 1;
+                        // Weights count from the oldest slot of a full window (1 … window), even in a short first window.
+                        double weight = q - end + p.Window;
                         num += weight * y;
                         den += weight;
                     }
