@@ -54,6 +54,7 @@ public static class ConformanceSuite
         yield return Elementwise("diff 1", b => { var d = new float[len]; b.Diff(walk, d, t, n, 1); return d; }, () => ScalarReference.Shifted(1, walk, t, n, 1));
         yield return Elementwise("returns simple 1", b => { var d = new float[len]; b.Returns(walk, d, t, n, 1, ReturnKind.Simple); return d; }, () => ScalarReference.Shifted(2, walk, t, n, 1));
         yield return Elementwise("returns log 5", b => { var d = new float[len]; b.Returns(walk, d, t, n, 5, ReturnKind.Log); return d; }, () => ScalarReference.Shifted(3, walk, t, n, 5));
+        yield return Elementwise("returns simple -2", b => { var d = new float[len]; b.Returns(walk, d, t, n, -2, ReturnKind.Simple); return d; }, () => ScalarReference.Shifted(2, walk, t, n, -2));
 
         foreach (var op in Enum.GetValues<RollingOp>())
         {

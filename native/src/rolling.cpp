@@ -34,37 +34,50 @@ void moments_block(int32_t op, const float* __restrict src, float* __restrict ds
                    double* __restrict k, double* __restrict suf1, double* __restrict suf2, int32_t* __restrict sufc,
                    double* __restrict pre1, double* __restrict pre2, int32_t* __restrict prec, double* __restrict tot1,
                    double* __restrict tot2, int32_t* __restrict totc, const double* __restrict zeros,
-                   const int32_t* __restrict zero_counts, double* __restrict next_k, int32_t* __restrict next_found) {
+                   const int32_t* __restrict zero_counts, double* __restrict next_k, int32_t* __restrict next_found,
+                   double* __restrict next_mid, double* __restrict next_last) {
   const int64_t n = p.n;
   const int32_t w = p.window;
   const int32_t minp = p.min_periods;
   for (int64_t b0 = 0; b0 < p.t; b0 += w) {
     const int64_t rows = std::min<int64_t>(w, p.t - b0);
-    // Origin k: the first finite value of the previous block, recorded while its prefix sums ran (next_k);
-    // block 0 scans for its own. Any origin is correct; a nearby one keeps the squares from cancelling.
+    // Origin k: the median of the first finite value, the first finite value of the second half and the last
+    // finite value of the previous block (recorded while its prefix sums ran); block 0 scans for its own. Any
+    // origin is correct, but a far one (a 1e17 outlier) would cancel every later sum in the block: the median of
+    // three cannot be a single outlier.
     if (b0 == 0) {
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
-        k[j] = 0.0;
-        prec[j] = 0;
+        next_k[j] = next_mid[j] = next_last[j] = 0.0;
+        next_found[j] = 0;
       }
       for (int64_t r = 0; r < rows; ++r) {
         const float* in = src + r * n + j0;
+        const bool second_half = r >= rows / 2;
         QP_SIMD
         for (int64_t j = 0; j < nb; ++j) {
           const float x = in[j];
-          const bool take = (x == x) & (prec[j] == 0);
-          k[j] = take ? static_cast<double>(x) : k[j];
-          prec[j] |= x == x ? 1 : 0;
+          const bool f = x == x;
+          next_k[j] = f & ((next_found[j] & 1) == 0) ? static_cast<double>(x) : next_k[j];
+          next_mid[j] = f & second_half & ((next_found[j] & 2) == 0) ? static_cast<double>(x) : next_mid[j];
+          next_last[j] = f ? static_cast<double>(x) : next_last[j];
+          next_found[j] |= (f ? 1 : 0) | ((f & second_half) ? 2 : 0);
         }
       }
-    } else {
-      QP_SIMD
-      for (int64_t j = 0; j < nb; ++j) k[j] = next_found[j] != 0 ? next_k[j] : k[j];
     }
     QP_SIMD
     for (int64_t j = 0; j < nb; ++j) {
-      next_k[j] = 0.0;
+      const double a = next_k[j];
+      const double m = (next_found[j] & 2) != 0 ? next_mid[j] : a;
+      const double c = next_last[j];
+      const double lo = a < m ? a : m;
+      const double hi = a < m ? m : a;
+      const double med = hi < c ? hi : c;
+      k[j] = next_found[j] != 0 ? (lo > med ? lo : med) : (b0 == 0 ? 0.0 : k[j]);
+    }
+    QP_SIMD
+    for (int64_t j = 0; j < nb; ++j) {
+      next_k[j] = next_mid[j] = next_last[j] = 0.0;
       next_found[j] = 0;
     }
     // Suffix sums of the previous block around this block's origin; row w is the empty suffix.
@@ -101,11 +114,11 @@ void moments_block(int32_t op, const float* __restrict src, float* __restrict ds
     }
     for (int64_t r = 0; r < rows; ++r) {
       const int64_t i = b0 + r;
+      const bool second_half = r >= w / 2;
       const float* in = src + i * n + j0;
       float* out = dst + i * n + j0;
       // The window's older part: the previous block from row i - w + 1 on (none in block 0 or at r = w - 1).
       const int64_t tail = (b0 > 0 && r + 1 < w) ? (r + 1) * nb : w * nb;
-      const int64_t slots = std::min<int64_t>(i + 1, w);
       // With no older part, the empty suffix row (all zeros) stands in, so the loop has no branch.
       if (i + qp::kAhead < p.t) qp::prefetch_slice(src + (i + qp::kAhead) * n + j0, nb);
       const double* tail1 = (b0 > 0 ? suf1 : zeros) + (b0 > 0 ? tail : 0);
@@ -116,8 +129,10 @@ void moments_block(int32_t op, const float* __restrict src, float* __restrict ds
         const float x = in[j];
         const bool f = x == x;
         const double d = f ? static_cast<double>(x) - k[j] : 0.0;
-        next_k[j] = f & (next_found[j] == 0) ? static_cast<double>(x) : next_k[j];
-        next_found[j] |= f ? 1 : 0;
+        next_k[j] = f & ((next_found[j] & 1) == 0) ? static_cast<double>(x) : next_k[j];
+        next_mid[j] = f & second_half & ((next_found[j] & 2) == 0) ? static_cast<double>(x) : next_mid[j];
+        next_last[j] = f ? static_cast<double>(x) : next_last[j];
+        next_found[j] |= (f ? 1 : 0) | ((f & second_half) ? 2 : 0);
         pre1[j] += d;
         pre2[j] += d * d;
         prec[j] += f ? 1 : 0;
@@ -129,7 +144,7 @@ void moments_block(int32_t op, const float* __restrict src, float* __restrict ds
       switch (op) {
         case kCount:
           QP_SIMD
-          for (int64_t j = 0; j < nb; ++j) out[j] = slots >= minp ? static_cast<float>(totc[j]) : kNaNf;
+          for (int64_t j = 0; j < nb; ++j) out[j] = totc[j] >= minp ? static_cast<float>(totc[j]) : kNaNf;
           break;
         case kSum:
           QP_SIMD
@@ -280,10 +295,12 @@ void window_block(int32_t op, const float* src, float* dst, const Params& p, int
       a[j] = b[j] = c[j] = d[j] = e[j] = 0.0;
       count[j] = 0;
     }
-    // Pass 1: count, sum of values (a), sum of slot positions (b), weighted sums for WMA (c, d).
+    // Pass 1: count, sum of values (a), sum of slot positions (b), weighted sums for WMA (c, d). Positions count
+    // from the oldest slot of a full window, so a short first window weighs its values as a full one would.
+    const int64_t oldest = i - p.window + 1;
     for (int64_t q = start; q <= i; ++q) {
       const float* row = src + q * n + j0;
-      const double pos = static_cast<double>(q - start);
+      const double pos = static_cast<double>(q - oldest);
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = row[j];
@@ -313,7 +330,7 @@ void window_block(int32_t op, const float* src, float* dst, const Params& p, int
     const bool moments = op == kSkew || op == kKurt;
     for (int64_t q = start; q <= i; ++q) {
       const float* row = src + q * n + j0;
-      const double pos = static_cast<double>(q - start);
+      const double pos = static_cast<double>(q - oldest);
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = row[j];
@@ -326,7 +343,7 @@ void window_block(int32_t op, const float* src, float* dst, const Params& p, int
         e[j] += moments ? y2 * y2 : y2;
       }
     }
-    const double newest_pos = static_cast<double>(i - start);
+    const double newest_pos = static_cast<double>(i - oldest);
     const float* newest = src + i * n + j0;
     QP_SIMD
     for (int64_t j = 0; j < nb; ++j) {
@@ -402,7 +419,7 @@ qp_status rolling(int32_t op, const float* src, float* dst, const Params& p) {
         const int64_t width = std::max<int64_t>(16, std::min<int64_t>(nb, (int64_t{1} << 18) / per_symbol / 16 * 16));
         const auto ws = static_cast<size_t>(width);
         const auto rows = static_cast<size_t>(p.window + 1);
-        std::vector<double> sums(2 * rows * ws + 7 * ws);
+        std::vector<double> sums(2 * rows * ws + 9 * ws);
         std::vector<int32_t> counts(rows * ws + 4 * ws);
         for (int64_t c0 = j0; c0 < j0 + nb; c0 += width) {
           const int64_t cw = std::min(width, j0 + nb - c0);
@@ -410,7 +427,7 @@ qp_status rolling(int32_t op, const float* src, float* dst, const Params& p) {
           double* more = s + ws + 2 * rows * ws;  // after k and the two suffix tables
           int32_t* ci = counts.data() + rows * ws;
           moments_block(op, src, dst, p, c0, cw, s, s + ws, s + ws + rows * ws, counts.data(), more, more + ws, ci, more + 2 * ws,
-                        more + 3 * ws, ci + ws, more + 4 * ws, ci + 2 * ws, more + 5 * ws, ci + 3 * ws);
+                        more + 3 * ws, ci + ws, more + 4 * ws, ci + 2 * ws, more + 5 * ws, ci + 3 * ws, more + 6 * ws, more + 7 * ws);
         }
         break;
       }

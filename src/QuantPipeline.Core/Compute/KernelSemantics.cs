@@ -9,7 +9,12 @@ namespace QuantPipeline.Core.Compute;
 /// <item><b>min_periods.</b> A rolling output is NaN unless its window holds at least <c>max(min_periods, m)</c> finite
 /// values, where <c>min_periods</c> defaults to the window and <c>m</c> is the statistic's own minimum
 /// (<see cref="MinimumObservations"/>): 0 for sum and count (an empty sum is 0), 1 for mean, min, max, arg-min/max,
-/// quantile, rank and WMA, ddof + 1 for var/std, 2 for slope, R², residual, cov and corr, 3 for skew, 4 for kurtosis.</item>
+/// quantile, rank and WMA, ddof + 1 for var/std, 2 for slope, R², residual, cov and corr, 3 for skew, 4 for kurtosis.
+/// Count follows the same rule (NaN below min_periods).</item>
+/// <item><b>WMA</b> weighs the slots of a full window 1 … window from the oldest; a short first window keeps the weights
+/// its slots will have once the window is full.</item>
+/// <item><b>Shift, diff and returns</b> take any integer period (negative looks ahead); element-wise arithmetic, returns
+/// included, runs in float64 and is rounded to float32 once.</item>
 /// <item><b>ddof</b> defaults to 1 (sample statistics, as pandas); TA-Lib's STDDEV uses ddof = 0; pass it explicitly.</item>
 /// <item><b>Numerics.</b> Storage is float32; accumulation is float64. Running sums are kept relative to a per-symbol
 /// shift and recomputed exactly from the window when cancellation could have cost precision (for instance when a

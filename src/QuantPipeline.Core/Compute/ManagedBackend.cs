@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using QuantPipeline.Core.Compute.Managed;
 
 namespace QuantPipeline.Core.Compute;
@@ -246,14 +247,34 @@ public sealed unsafe class ManagedBackend : IComputeBackend
     private static void DiffRow(float* now, float* then, float* outRow, int n) =>
         TensorPrimitives.Subtract(new ReadOnlySpan<float>(now, n), new ReadOnlySpan<float>(then, n), new Span<float>(outRow, n));
 
-    private static void SimpleReturnRow(float* now, float* then, float* outRow, int n) =>
-        ElementWise.Binary<SimpleReturnOperator>(new ReadOnlySpan<float>(now, n), new ReadOnlySpan<float>(then, n), new Span<float>(outRow, n));
+    // Returns divide in float64 and round once (KernelSemantics): a float32 quotient can differ by an ulp, which is
+    // enough to swap two symbols in a cross-sectional rank.
+    private static void SimpleReturnRow(float* now, float* then, float* outRow, int n)
+    {
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var one = Vector256.Create(1.0);
+            for (; j <= n - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                var (nowLo, nowHi) = Vector256.Widen(Vector256.Load(now + j));
+                var (thenLo, thenHi) = Vector256.Widen(Vector256.Load(then + j));
+                Vector256.Narrow(nowLo / thenLo - one, nowHi / thenHi - one).Store(outRow + j);
+            }
+        }
+
+        for (; j < n; j++)
+        {
+            outRow[j] = (float)((double)now[j] / then[j] - 1.0);
+        }
+    }
 
     private static void LogReturnRow(float* now, float* then, float* outRow, int n)
     {
-        var output = new Span<float>(outRow, n);
-        TensorPrimitives.Divide(new ReadOnlySpan<float>(now, n), new ReadOnlySpan<float>(then, n), output);
-        TensorPrimitives.Log(output, output);
+        for (var j = 0; j < n; j++)
+        {
+            outRow[j] = (float)Math.Log((double)now[j] / then[j]);
+        }
     }
 
     private static void RequireSameLength(int input, int output)

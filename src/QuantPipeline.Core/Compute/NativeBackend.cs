@@ -160,11 +160,6 @@ public sealed class NativeBackend : IComputeBackend
     private unsafe void Shifted(int kind, ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods, string what)
     {
         BackendGuards.Shape(src.Length, dst.Length, t, n, what);
-        if (kind >= 2 && periods < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(periods), $"{what}: periods must be at least 1, got {periods}.");
-        }
-
         fixed (float* s = src)
         fixed (float* d = dst)
         {

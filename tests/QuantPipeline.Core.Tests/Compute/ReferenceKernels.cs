@@ -4,7 +4,8 @@ namespace QuantPipeline.Core.Tests.Compute;
 
 /// <summary>
 /// Plain float64 scalar reference of every kernel: one symbol at a time, each window recomputed from scratch with
-/// two-pass formulas, written straight from the rules in KernelSemantics (no shared code with any backend).
+/// two-pass formulas, written straight from the rules in KernelSemantics (no shared code with any backend). It is the
+/// only float64 reference: the device check (benchmarks/QuantPipeline.GpuCheck) compiles this same file.
 /// </summary>
 internal static class ReferenceKernels
 {

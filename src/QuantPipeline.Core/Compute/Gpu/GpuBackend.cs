@@ -311,11 +311,6 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     private void Shifted(int op, ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods, string what)
     {
         BackendGuards.Shape(src.Length, dst.Length, t, n, what);
-        if (op >= 2 && periods < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(periods), $"{what}: periods must be at least 1, got {periods}.");
-        }
-
         if (dst.IsEmpty)
         {
             return;

@@ -46,17 +46,13 @@ internal static partial class GpuKernels
                 s2 = default;
                 count = 0;
                 var start = i - w + 1 < 0 ? 0 : i - w + 1;
+                k = RobustOrigin(src, j, n, start, i);
                 for (var q = start; q <= i; q++)
                 {
                     var y = src[q * n + j];
                     if (float.IsNaN(y))
                     {
                         continue;
-                    }
-
-                    if (count == 0)
-                    {
-                        k = y;
                     }
 
                     var d = y - k;
@@ -99,16 +95,58 @@ internal static partial class GpuKernels
                 }
             }
 
-            var slots = i + 1 < w ? i + 1 : w;
-            dst[i * n + j] = (float)MomentOutput(op, s1.Value, s2.Value, k, count, slots, p.MinPeriods, p.Ddof);
+            dst[i * n + j] = (float)MomentOutput(op, s1.Value, s2.Value, k, count, p.MinPeriods, p.Ddof);
         }
     }
 
-    private static double MomentOutput(RollingOp op, double s1, double s2, double k, int count, int slots, int minPeriods, int ddof)
+    /// <summary>
+    /// The median of the window's first finite value, first finite value of its second half and last finite value:
+    /// any origin is correct, but a far one (a 1e17 outlier) would cancel every sum until the next recompute, and
+    /// the median of three cannot be a single outlier. 0 for an empty window.
+    /// </summary>
+    private static double RobustOrigin(ArrayView<float> src, int j, int n, int start, int end)
+    {
+        var middle = start + (end - start + 1) / 2;
+        double first = 0, mid = 0, last = 0;
+        bool haveFirst = false, haveMid = false;
+        for (var q = start; q <= end; q++)
+        {
+            var y = src[q * n + j];
+            if (float.IsNaN(y))
+            {
+                continue;
+            }
+
+            if (!haveFirst)
+            {
+                first = y;
+                haveFirst = true;
+            }
+
+            if (q >= middle && !haveMid)
+            {
+                mid = y;
+                haveMid = true;
+            }
+
+            last = y;
+        }
+
+        if (!haveMid)
+        {
+            mid = first;
+        }
+
+        var lo = XMath.Min(first, mid);
+        var hi = XMath.Max(first, mid);
+        return XMath.Max(lo, XMath.Min(hi, last));
+    }
+
+    private static double MomentOutput(RollingOp op, double s1, double s2, double k, int count, int minPeriods, int ddof)
     {
         if (op == RollingOp.Count)
         {
-            return slots >= minPeriods ? count : double.NaN;
+            return count >= minPeriods ? count : double.NaN;
         }
 
         if (count < minPeriods)
@@ -353,7 +391,8 @@ internal static partial class GpuKernels
                             continue;
                         }
 
-                        double weight = q - start + 1;
+                        // Weights count from the oldest slot of a full window (1 … window), even in a short first window.
+                        double weight = q - end + p.Window;
                         num += weight * y;
                         den += weight;
                     }

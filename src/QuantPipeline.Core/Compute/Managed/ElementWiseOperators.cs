@@ -26,18 +26,6 @@ internal interface IUnaryOperator
     static abstract Vector512<float> Invoke(Vector512<float> x);
 }
 
-/// <summary>Simple return a / b − 1.</summary>
-internal readonly struct SimpleReturnOperator : IBinaryOperator
-{
-    public static float Invoke(float a, float b) => a / b - 1f;
-
-    public static Vector128<float> Invoke(Vector128<float> a, Vector128<float> b) => a / b - Vector128<float>.One;
-
-    public static Vector256<float> Invoke(Vector256<float> a, Vector256<float> b) => a / b - Vector256<float>.One;
-
-    public static Vector512<float> Invoke(Vector512<float> a, Vector512<float> b) => a / b - Vector512<float>.One;
-}
-
 /// <summary>Sign: −1, 0 or 1; NaN stays NaN.</summary>
 internal readonly struct SignOperator : IUnaryOperator
 {
