@@ -2,7 +2,7 @@ using System.Diagnostics;
 using QuantPipeline.Core.Compute.Gpu;
 using QuantPipeline.GpuCheck;
 
-// qp-gpu-check [--cpu] [--n N] [--t T] [--runs R]
+// qp-gpu-check [--cpu] [--n N] [--t T] [--runs R] [--chunk ROWS]
 // Runs the conformance suite on the GPU backend against the float64 reference, then times W1's F8 set.
 var forceCpu = args.Contains("--cpu");
 int Option(string name, int fallback)
@@ -12,6 +12,8 @@ int Option(string name, int fallback)
 }
 
 using var gpu = new GpuBackend(forceCpu, Console.WriteLine);
+gpu.ChunkRows = Option("--chunk", gpu.ChunkRows);
+Console.WriteLine($"rolling kernels: {(gpu.ChunkRows > 0 ? $"{gpu.ChunkRows} rows of one symbol per thread" : "one thread per symbol")}");
 if (!gpu.IsCuda)
 {
     Console.WriteLine("NOTE: no CUDA device in use: the kernels run on ILGPU's CPU accelerator, so the check still verifies");

@@ -17,6 +17,7 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     private readonly Context context;
     private readonly Accelerator accelerator;
     private readonly GpuKernelCache kernels;
+    private readonly MemoryBuffer1D<byte, Stride1D.Dense> noMask;
 
     /// <param name="forceCpu">Use ILGPU's CPU accelerator even when CUDA is available (tests, debugging).</param>
     /// <param name="log">Receives one line naming the device chosen; null writes nowhere.</param>
@@ -46,6 +47,13 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
             ? $"CUDA: {accelerator.Name}, {accelerator.MemorySize / (1024 * 1024)} MiB"
             : $"ILGPU CPU accelerator ({fallbackReason})";
         kernels = new GpuKernelCache(accelerator);
+        noMask = accelerator.Allocate1D<byte>(1);
+
+        // A GPU wants ~100k threads in flight; n symbols alone give a few thousand, so rolling kernels split
+        // time into chunks. 128 rows keep the window − 1 rows of lookback each chunk re-reads a modest share
+        // (from cache) at the usual windows. The CPU accelerator uses short chunks so that tests at small
+        // shapes cross chunk boundaries.
+        ChunkRows = IsCuda ? 128 : 16;
         log?.Invoke($"gpu backend: {DeviceDescription}");
     }
 
@@ -56,6 +64,12 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
 
     /// <summary>The accelerator in words, for logs.</summary>
     public string DeviceDescription { get; }
+
+    /// <summary>
+    /// Rows of time one thread of a rolling kernel produces (it re-reads window − 1 rows before them); any
+    /// value gives the same results. Values below 1 mean one thread per symbol over all rows.
+    /// </summary>
+    public int ChunkRows { get; set; }
 
     /// <summary>The accelerator, for callers that keep buffers on the device.</summary>
     public Accelerator Accelerator => accelerator;
@@ -68,6 +82,7 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
 
     public void Dispose()
     {
+        noMask.Dispose();
         accelerator.Dispose();
         context.Dispose();
     }
@@ -155,7 +170,8 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
         using var da = Upload(a);
         using var db = Upload(b);
         using var d = Allocate(dst.Length);
-        kernels.RollingPair(n, da.View, db.View, d.View, new GpuKernelParams((int)op, t, n, spec.Window, spec.EffectiveMinPeriods, spec.Ddof, 0, 0, 0));
+        var p = new GpuKernelParams((int)op, t, n, spec.Window, spec.EffectiveMinPeriods, spec.Ddof, 0, 0, 0, ChunkRows);
+        kernels.RollingPair(n * p.Chunks, da.View, db.View, d.View, p);
         Download(d, dst);
     }
 
@@ -255,16 +271,18 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
             return;
         }
 
-        var p = new GpuKernelParams((int)op, t, n, spec.Window, spec.EffectiveMinPeriods, spec.Ddof, spec.Quantile, 0, 0);
+        var p = new GpuKernelParams((int)op, t, n, spec.Window, spec.EffectiveMinPeriods, spec.Ddof, spec.Quantile, 0, 0, ChunkRows);
+        var threads = n * p.Chunks;
         if (op == RollingOp.Quantile)
         {
-            using var scratch = Allocate((long)spec.Window * n);
-            kernels.Rolling(n, src, dst, scratch.View, p);
+            // Each thread sorts its window in its own column of the scratch buffer.
+            using var scratch = Allocate((long)spec.Window * threads);
+            kernels.Rolling(threads, src, dst, scratch.View, p);
             accelerator.Synchronize();
         }
         else
         {
-            kernels.Rolling(n, src, dst, dst, p);
+            kernels.Rolling(threads, src, dst, dst, p);
         }
     }
 
@@ -293,18 +311,26 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
         }
 
         var hasMask = mask.Length > 0;
-        using var noMask = hasMask ? null : accelerator.Allocate1D<byte>(1);
         var p = new GpuKernelParams((int)op, t, n, 0, 0, spec.Ddof, spec.Lower, spec.Upper, hasMask ? 1 : 0);
         if (op == CrossSectionalOp.Rank)
         {
-            kernels.CrossSectionalRank(t * n, src, hasMask ? mask : noMask!.View, dst, p);
-            accelerator.Synchronize();
+            if (n <= GpuKernels.RankRowCapacity)
+            {
+                // One group per timestamp sorts its row in shared memory.
+                var group = Math.Min(accelerator.MaxNumThreadsPerGroup, 512);
+                kernels.CrossSectionalRankSorted(new KernelConfig(t, group), src, hasMask ? mask : noMask.View, dst, p);
+            }
+            else
+            {
+                kernels.CrossSectionalRank(t * n, src, hasMask ? mask : noMask.View, dst, p);
+            }
+
             return;
         }
 
         using var keys = Allocate((long)t * n);
         using var index = accelerator.Allocate1D<int>((long)t * n);
-        kernels.CrossSectional(t, src, hasMask ? mask : noMask!.View, dst, keys.View, index.View, p);
+        kernels.CrossSectional(t, src, hasMask ? mask : noMask.View, dst, keys.View, index.View, p);
         accelerator.Synchronize();
     }
 

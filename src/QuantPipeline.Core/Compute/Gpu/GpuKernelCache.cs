@@ -19,6 +19,8 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
 
     private Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams>? crossSectionalRank;
 
+    private Action<KernelConfig, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams>? crossSectionalRankSorted;
+
     private readonly Lock gate = new();
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, GpuKernelParams> Unary => Load(ref unary, GpuKernels.Unary);
@@ -44,6 +46,19 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
 
     public Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams> CrossSectionalRank =>
         Load(ref crossSectionalRank, GpuKernels.CrossSectionalRank);
+
+    public Action<KernelConfig, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams> CrossSectionalRankSorted
+    {
+        get
+        {
+            lock (gate)
+            {
+                // An explicitly grouped kernel: its group shares the row in shared memory.
+                crossSectionalRankSorted ??= accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams>(GpuKernels.CrossSectionalRankSorted);
+                return crossSectionalRankSorted;
+            }
+        }
+    }
 
     private T Load<T>(ref T? slot, T kernel)
         where T : Delegate
