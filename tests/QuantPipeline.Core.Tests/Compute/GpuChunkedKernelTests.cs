@@ -14,7 +14,7 @@ public class GpuChunkedKernelTests
     private const int T = 75;
     private const int N = 9;
 
-    private static readonly Lazy<GpuBackend> Gpu = new(() => new GpuBackend(forceCpu: true));
+    private static readonly Lazy<GpuBackend> Gpu = new(() => new GpuBackend(forceCpu: true) { SharedMemoryRank = true });
 
     private static readonly object ChunkGate = new();
 
@@ -66,6 +66,50 @@ public class GpuChunkedKernelTests
         }
 
         Numbers.AssertClose(ScalarReference.RollingPair(op, a, b, T, N, spec), actual, $"gpu rolling {op}, chunk {chunk}");
+    }
+
+    public static TheoryData<int, double, bool, int> EwmCases() => new()
+    {
+        { 0, 0.2, true, 1 },
+        { 1, 0.2, false, 1 },
+        { 4, 0.05, true, 3 },
+        { 4, 0.05, false, 30 },
+        { 9, 0.5, true, 1 },
+        { 23, 0.3, false, 12 },
+    };
+
+    [Theory]
+    [MemberData(nameof(EwmCases))]
+    public void Ewm_matches_the_reference_for_any_chunk_length(int chunk, double alpha, bool adjust, int minPeriods)
+    {
+        var src = Series();
+        var spec = new EwmSpec(alpha, adjust, minPeriods);
+        var actual = new float[src.Length];
+        lock (ChunkGate)
+        {
+            Gpu.Value.ChunkRows = chunk;
+            Gpu.Value.Ewm(src, actual, T, N, spec);
+        }
+
+        Numbers.AssertClose(ScalarReference.Ewm(src, T, N, spec), actual, $"gpu ewm alpha {alpha} adjust {adjust}, chunk {chunk}");
+    }
+
+    [Theory]
+    [InlineData(0, 14)]
+    [InlineData(1, 5)]
+    [InlineData(4, 14)]
+    [InlineData(16, 3)]
+    public void Rsi_matches_the_reference_for_any_chunk_length(int chunk, int period)
+    {
+        var src = Series();
+        var actual = new float[src.Length];
+        lock (ChunkGate)
+        {
+            Gpu.Value.ChunkRows = chunk;
+            Gpu.Value.Rsi(src, actual, T, N, period);
+        }
+
+        Numbers.AssertClose(ScalarReference.Rsi(src, T, N, period), actual, $"gpu rsi {period}, chunk {chunk}");
     }
 
     [Theory]

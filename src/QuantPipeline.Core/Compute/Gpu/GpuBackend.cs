@@ -18,6 +18,8 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     private readonly Accelerator accelerator;
     private readonly GpuKernelCache kernels;
     private readonly MemoryBuffer1D<byte, Stride1D.Dense> noMask;
+    private readonly Lock scanGate = new();
+    private MemoryBuffer1D<double, Stride1D.Dense>? scanScratch;
 
     /// <param name="forceCpu">Use ILGPU's CPU accelerator even when CUDA is available (tests, debugging).</param>
     /// <param name="log">Receives one line naming the device chosen; null writes nowhere.</param>
@@ -54,6 +56,7 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
         // (from cache) at the usual windows. The CPU accelerator uses short chunks so that tests at small
         // shapes cross chunk boundaries.
         ChunkRows = IsCuda ? 128 : 16;
+        SharedMemoryRank = IsCuda;
         log?.Invoke($"gpu backend: {DeviceDescription}");
     }
 
@@ -71,6 +74,12 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     /// </summary>
     public int ChunkRows { get; set; }
 
+    /// <summary>
+    /// Rank by sorting each row in shared memory (one thread group per timestamp) rather than by counting per
+    /// cell. The default is on for CUDA; off for the CPU accelerator, which emulates group barriers slowly.
+    /// </summary>
+    public bool SharedMemoryRank { get; set; }
+
     /// <summary>The accelerator, for callers that keep buffers on the device.</summary>
     public Accelerator Accelerator => accelerator;
 
@@ -83,6 +92,7 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     public void Dispose()
     {
         noMask.Dispose();
+        scanScratch?.Dispose();
         accelerator.Dispose();
         context.Dispose();
     }
@@ -288,17 +298,32 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
 
     public void Ewm(ArrayView<float> src, ArrayView<float> dst, int t, int n, EwmSpec spec)
     {
-        if (n > 0)
+        if (n > 0 && t > 0)
         {
-            kernels.Ewm(n, src, dst, new GpuKernelParams(0, t, n, 0, spec.MinPeriods, 0, spec.Alpha, 0, spec.Adjust ? 1 : 0));
+            var p = new GpuKernelParams(0, t, n, 0, spec.MinPeriods, 0, spec.Alpha, 0, spec.Adjust ? 1 : 0, ChunkRows);
+            if (ChunkRows > 0)
+            {
+                ChunkedScan(src, dst, p, states: 1);
+            }
+            else
+            {
+                kernels.Ewm(n, src, dst, p);
+            }
         }
     }
 
     public void Rsi(ArrayView<float> src, ArrayView<float> dst, int t, int n, int period)
     {
-        if (n > 0)
+        if (n > 0 && t > 0)
         {
-            kernels.Rsi(n, src, dst, new GpuKernelParams(0, t, n, period, 0, 0, 0, 0, 0));
+            if (ChunkRows > 0)
+            {
+                ChunkedScan(src, dst, new GpuKernelParams(1, t, n, period, 0, 0, 1.0 / period, 0, 0, ChunkRows), states: 2);
+            }
+            else
+            {
+                kernels.Rsi(n, src, dst, new GpuKernelParams(0, t, n, period, 0, 0, 0, 0, 0));
+            }
         }
     }
 
@@ -314,7 +339,7 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
         var p = new GpuKernelParams((int)op, t, n, 0, 0, spec.Ddof, spec.Lower, spec.Upper, hasMask ? 1 : 0);
         if (op == CrossSectionalOp.Rank)
         {
-            if (n <= GpuKernels.RankRowCapacity)
+            if (SharedMemoryRank && n <= GpuKernels.RankRowCapacity)
             {
                 // One group per timestamp sorts its row in shared memory.
                 var group = Math.Min(accelerator.MaxNumThreadsPerGroup, 512);
@@ -332,6 +357,31 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
         using var index = accelerator.Allocate1D<int>((long)t * n);
         kernels.CrossSectional(t, src, hasMask ? mask : noMask.View, dst, keys.View, index.View, p);
         accelerator.Synchronize();
+    }
+
+    /// <summary>The three passes of the chunked EWM / RSI scan (see GpuKernels.EwmChunked), on scratch kept between calls.</summary>
+    private void ChunkedScan(ArrayView<float> src, ArrayView<float> dst, GpuKernelParams p, int states)
+    {
+        var threads = (long)p.N * p.Chunks;
+        var summaryLength = 6L * states * threads;
+        var carryLength = 3L * states * threads;
+        lock (scanGate)
+        {
+            // Calls queue in order on one stream, so later calls may reuse the scratch; growing it must wait
+            // for the kernels still reading the old buffer.
+            if (scanScratch is null || scanScratch.Length < summaryLength + carryLength)
+            {
+                accelerator.Synchronize();
+                scanScratch?.Dispose();
+                scanScratch = accelerator.Allocate1D<double>(summaryLength + carryLength);
+            }
+
+            var summary = scanScratch.View.SubView(0, summaryLength);
+            var carry = scanScratch.View.SubView(summaryLength, carryLength);
+            kernels.EwmChunkSummary((int)threads, src, summary, p);
+            kernels.EwmChunkCarry(p.N, summary, carry, p);
+            kernels.EwmChunkApply((int)threads, src, dst, carry, p);
+        }
     }
 
     private void Shifted(int op, ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods, string what)

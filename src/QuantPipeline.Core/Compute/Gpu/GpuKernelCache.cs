@@ -21,7 +21,17 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
 
     private Action<KernelConfig, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams>? crossSectionalRankSorted;
 
+    private Action<Index1D, ArrayView<float>, ArrayView<double>, GpuKernelParams>? ewmChunkSummary;
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, GpuKernelParams>? ewmChunkCarry;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, GpuKernelParams>? ewmChunkApply;
+
     private readonly Lock gate = new();
+
+    public Action<Index1D, ArrayView<float>, ArrayView<double>, GpuKernelParams> EwmChunkSummary => Load(ref ewmChunkSummary, GpuKernels.EwmChunkSummary);
+
+    public Action<Index1D, ArrayView<double>, ArrayView<double>, GpuKernelParams> EwmChunkCarry => Load(ref ewmChunkCarry, GpuKernels.EwmChunkCarry);
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, GpuKernelParams> EwmChunkApply => Load(ref ewmChunkApply, GpuKernels.EwmChunkApply);
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, GpuKernelParams> Unary => Load(ref unary, GpuKernels.Unary);
 
@@ -82,6 +92,12 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
         Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GpuKernelParams> k =>
             (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
         Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams> k =>
+            (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
+        Action<Index1D, ArrayView<float>, ArrayView<double>, GpuKernelParams> k =>
+            (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
+        Action<Index1D, ArrayView<double>, ArrayView<double>, GpuKernelParams> k =>
+            (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
+        Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, GpuKernelParams> k =>
             (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
         _ => throw new ArgumentException($"No loader for kernel type {typeof(T)}.", nameof(kernel)),
     };
