@@ -51,27 +51,33 @@ using var watchdog = new Timer(
     TimeSpan.FromSeconds(limitSeconds),
     Timeout.InfiniteTimeSpan);
 
-// The chunked kernels first, then the one-thread-per-symbol kernels as the baseline on the same device; the
-// two must agree cell by cell.
+// The fused F8 first (the headline figure), then the same chunked kernels as a chain of calls, then the
+// one-thread-per-symbol kernels as the baseline on the same device; all must agree cell by cell.
 var chunkRows = gpu.ChunkRows;
 var sortedRank = gpu.SharedMemoryRank;
-var configs = new List<(string Label, int Chunk, bool SortedRank)> { ("chunked", chunkRows, sortedRank) };
+var configs = new List<(string Label, int Chunk, bool SortedRank, bool Fused)>
+{
+    ("fused rolling pass + chunked ewm/rsi + rank", chunkRows, sortedRank, true),
+    ("chunked kernels, one call per step", chunkRows, sortedRank, false),
+};
 if (!args.Contains("--no-baseline"))
 {
-    configs.Add(("baseline: one thread per symbol, rank counted per cell", 0, false));
+    configs.Add(("baseline: one thread per symbol, rank counted per cell", 0, false, false));
 }
 
 float[][]? first = null;
-foreach (var (label, chunk, sorted) in configs)
+string? firstLabel = null;
+foreach (var (label, chunk, sorted, fused) in configs)
 {
     gpu.ChunkRows = chunk;
     gpu.SharedMemoryRank = sorted;
     try
     {
-        var results = RunF8(label, gpu, c, v, t, n, runs);
+        var results = RunF8(label, gpu, c, v, t, n, runs, fused);
         if (first is null)
         {
             first = results;
+            firstLabel = label;
             continue;
         }
 
@@ -80,7 +86,7 @@ foreach (var (label, chunk, sorted) in configs)
         {
             var same = ConformanceSuite.Compare($"F8 item {f + 1}", results[f].Select(x => (double)x).ToArray(), first[f]);
             disagree += same.Passed ? 0 : 1;
-            Console.WriteLine($"{(same.Passed ? "PASS" : "FAIL")}  chunked F8 item {f + 1} vs baseline{"",-22} {same.Detail}");
+            Console.WriteLine($"{(same.Passed ? "PASS" : "FAIL")}  F8 item {f + 1,-2} [{label}] = [{firstLabel}]  {same.Detail}");
         }
 
         failed += disagree;
@@ -98,9 +104,9 @@ var where = gpu.IsCuda ? "on CUDA" : "on ILGPU's CPU accelerator: no GPU was exe
 Console.WriteLine(failed == 0 ? $"GPU CHECK: PASS ({where})" : $"GPU CHECK: FAIL ({failed} kernel cases disagree with the float64 reference, {where})");
 return failed == 0 ? 0 : 1;
 
-static float[][] RunF8(string label, GpuBackend gpu, float[] c, float[] v, int t, int n, int runs)
+static float[][] RunF8(string label, GpuBackend gpu, float[] c, float[] v, int t, int n, int runs, bool fused)
 {
-    using var f8 = new F8Workload(gpu, t, n);
+    using var f8 = new F8Workload(gpu, t, n, fused);
     var results = Enumerable.Range(0, F8Workload.Outputs).Select(_ => new float[(long)t * n]).ToArray();
     f8.RunWithTransfers(c, v, results); // compiles the kernels and warms the device
     var resident = Time(runs, f8.RunResident);
@@ -110,7 +116,9 @@ static float[][] RunF8(string label, GpuBackend gpu, float[] c, float[] v, int t
     Console.WriteLine($"  device-resident : {resident * 1e3,9:0.00} ms  {f8.LogicalBytes / resident / 1e9,8:0.0} GB/s  ({f8.LogicalBytes / 1e9:0.00} GB: c, v read once, 10 outputs written once)");
     Console.WriteLine($"  with transfers  : {transfers * 1e3,9:0.00} ms  {f8.LogicalBytes / transfers / 1e9,8:0.0} GB/s  (adds host->device of c, v and device->host of 10 outputs)");
     Console.WriteLine($"  finite outputs  : {finite} of {10L * t * n}");
-    Console.WriteLine("  per item, device-resident (median; items run in order, so 4 reuses 2's mean):");
+    Console.WriteLine(fused
+        ? "  per step, device-resident (median; ewm reads item 1, rank reads the fused pass's 30-bar return):"
+        : "  per item, device-resident (median; items run in order, so 4 reuses 2's mean):");
     foreach (var (name, run) in f8.Items)
     {
         var seconds = Time(runs, () =>

@@ -327,6 +327,35 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
         }
     }
 
+    /// <summary>
+    /// W1's F8 rolling items fused into one pass over close and volume (window <paramref name="window"/>,
+    /// min_periods = window, ddof 1). <paramref name="outputs"/> holds ten stacked t·n panels in F8's order;
+    /// this writes items 1 (1-bar return), 2 (mean(c)/c − 1), 3 (std of returns), 4 (z-score of c),
+    /// 6 (max(c)/c), 7 (min(c)/c) and 8 (z-score of v), each equal to the chain of separate calls, and the
+    /// return over <paramref name="window"/> bars into <paramref name="windowReturn"/> for the rank (item 9).
+    /// Items 5 and 10 are <see cref="Ewm(ArrayView{float}, ArrayView{float}, int, int, EwmSpec)"/> of item 1
+    /// and <see cref="Rsi(ArrayView{float}, ArrayView{float}, int, int, int)"/> of c.
+    /// </summary>
+    public void F8Rolling(ArrayView<float> close, ArrayView<float> volume, ArrayView<float> outputs, ArrayView<float> windowReturn, int t, int n, int window)
+    {
+        var cells = (long)t * n;
+        if (close.Length != cells || volume.Length != cells || windowReturn.Length != cells || outputs.Length != 10 * cells)
+        {
+            throw new ArgumentException($"F8: close, volume and the window return need t·n = {cells} cells and the outputs 10·t·n; got {close.Length}, {volume.Length}, {windowReturn.Length} and {outputs.Length}.", nameof(outputs));
+        }
+
+        if (window < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), $"F8: window must be at least 1, got {window}.");
+        }
+
+        if (cells > 0)
+        {
+            var p = new GpuKernelParams(0, t, n, window, window, 1, 0, 0, 0, ChunkRows);
+            kernels.F8Rolling(n * p.Chunks, close, volume, outputs, windowReturn, p);
+        }
+    }
+
     /// <param name="mask">Membership as bytes (0 = not a member), or an empty view for "every symbol".</param>
     public void CrossSectional(CrossSectionalOp op, ArrayView<float> src, ArrayView<byte> mask, ArrayView<float> dst, int t, int n, CrossSectionalSpec spec)
     {

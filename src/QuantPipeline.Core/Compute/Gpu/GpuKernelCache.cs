@@ -25,7 +25,11 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
     private Action<Index1D, ArrayView<double>, ArrayView<double>, GpuKernelParams>? ewmChunkCarry;
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, GpuKernelParams>? ewmChunkApply;
 
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GpuKernelParams>? f8Rolling;
+
     private readonly Lock gate = new();
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GpuKernelParams> F8Rolling => Load(ref f8Rolling, GpuKernels.F8Rolling);
 
     public Action<Index1D, ArrayView<float>, ArrayView<double>, GpuKernelParams> EwmChunkSummary => Load(ref ewmChunkSummary, GpuKernels.EwmChunkSummary);
 
@@ -98,6 +102,8 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
         Action<Index1D, ArrayView<double>, ArrayView<double>, GpuKernelParams> k =>
             (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
         Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, GpuKernelParams> k =>
+            (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
+        Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GpuKernelParams> k =>
             (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
         _ => throw new ArgumentException($"No loader for kernel type {typeof(T)}.", nameof(kernel)),
     };
