@@ -24,11 +24,15 @@ public sealed class F8Workload : IDisposable
     private readonly MemoryBuffer1D<float, Stride1D.Dense> mean;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> std;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> tmp;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense>[] outputs;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> stacked;
+    private readonly ArrayView<float>[] outputs;
+    private readonly bool fused;
 
-    public F8Workload(GpuBackend gpu, int t, int n)
+    /// <param name="fused">Run items 1–4 and 6–8 as one fused kernel (<see cref="GpuBackend.F8Rolling"/>) instead of the chain of calls.</param>
+    public F8Workload(GpuBackend gpu, int t, int n, bool fused = false)
     {
         this.gpu = gpu;
+        this.fused = fused;
         this.t = t;
         this.n = n;
         long cells = (long)t * n;
@@ -38,7 +42,8 @@ public sealed class F8Workload : IDisposable
         mean = gpu.Allocate(cells);
         std = gpu.Allocate(cells);
         tmp = gpu.Allocate(cells);
-        outputs = Enumerable.Range(0, Outputs).Select(_ => gpu.Allocate(cells)).ToArray();
+        stacked = gpu.Allocate(Outputs * cells);
+        outputs = Enumerable.Range(0, Outputs).Select(k => (ArrayView<float>)stacked.View.SubView(k * cells, cells)).ToArray();
         var one = new float[cells];
         Array.Fill(one, 1f);
         ones.CopyFromCPU(one);
@@ -57,7 +62,7 @@ public sealed class F8Workload : IDisposable
     {
         for (var k = 0; k < Outputs; k++)
         {
-            outputs[k].CopyToCPU(results[k]);
+            outputs[k].CopyToCPU(ref results[k][0], results[k].Length);
         }
     }
 
@@ -75,8 +80,19 @@ public sealed class F8Workload : IDisposable
         get
         {
             var w = new RollingSpec(Window);
-            var o = outputs.Select(b => b.View).ToArray();
+            var o = outputs;
             ArrayView<float> c = close.View, v = volume.View;
+            if (fused)
+            {
+                return
+                [
+                    ("1-4, 6-8 fused rolling", () => gpu.F8Rolling(c, v, stacked.View, tmp.View, t, n, Window)),
+                    ("5 ewm(return, hl 20)", () => gpu.Ewm(o[0], o[4], t, n, EwmSpec.FromHalfLife(20))),
+                    ("9 cs rank(30-bar return)", () => gpu.CrossSectional(CrossSectionalOp.Rank, tmp.View, default, o[8], t, n, new CrossSectionalSpec(0.01, 0.99, 1))),
+                    ("10 rsi(14)", () => gpu.Rsi(c, o[9], t, n, 14)),
+                ];
+            }
+
             return
             [
                 ("1 return", () => gpu.Returns(c, o[0], t, n, 1, ReturnKind.Simple)),
@@ -134,7 +150,7 @@ public sealed class F8Workload : IDisposable
 
     public void Dispose()
     {
-        foreach (var b in outputs.Append(close).Append(volume).Append(ones).Append(mean).Append(std).Append(tmp))
+        foreach (var b in new[] { stacked, close, volume, ones, mean, std, tmp })
         {
             b.Dispose();
         }

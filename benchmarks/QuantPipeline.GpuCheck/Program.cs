@@ -2,7 +2,7 @@ using System.Diagnostics;
 using QuantPipeline.Core.Compute.Gpu;
 using QuantPipeline.GpuCheck;
 
-// qp-gpu-check [--cpu] [--n N] [--t T] [--runs R]
+// qp-gpu-check [--cpu] [--n N] [--t T] [--runs R] [--chunk ROWS] [--count-rank] [--no-baseline] [--limit-s SECONDS]
 // Runs the conformance suite on the GPU backend against the float64 reference, then times W1's F8 set.
 var forceCpu = args.Contains("--cpu");
 int Option(string name, int fallback)
@@ -12,6 +12,9 @@ int Option(string name, int fallback)
 }
 
 using var gpu = new GpuBackend(forceCpu, Console.WriteLine);
+gpu.ChunkRows = Option("--chunk", gpu.ChunkRows);
+gpu.SharedMemoryRank = gpu.IsCuda && !args.Contains("--count-rank");
+Console.WriteLine($"rolling kernels: {(gpu.ChunkRows > 0 ? $"{gpu.ChunkRows} rows of one symbol per thread" : "one thread per symbol")}; rank: {(gpu.SharedMemoryRank ? "shared-memory sort per timestamp" : "count per cell")}");
 if (!gpu.IsCuda)
 {
     Console.WriteLine("NOTE: no CUDA device in use: the kernels run on ILGPU's CPU accelerator, so the check still verifies");
@@ -35,35 +38,101 @@ var n = Option("--n", gpu.IsCuda ? 3000 : 100);
 var t = Option("--t", gpu.IsCuda ? 8190 : 390);
 var runs = Math.Max(1, Option("--runs", gpu.IsCuda ? 15 : 3));
 var (c, v) = SyntheticBars(t, n);
-using (var f8 = new F8Workload(gpu, t, n))
-{
-    var results = Enumerable.Range(0, F8Workload.Outputs).Select(_ => new float[(long)t * n]).ToArray();
-    f8.RunWithTransfers(c, v, results); // compiles the kernels and warms the device
-    var resident = Time(runs, f8.RunResident);
-    var transfers = Time(runs, () => f8.RunWithTransfers(c, v, results));
-    var finite = results.Sum(r => r.Count(float.IsFinite));
-    Console.WriteLine($"F8 (W1: N = {n}, T = {t}, float32, window 30; {runs} runs, median) on {gpu.DeviceDescription}");
-    Console.WriteLine($"  device-resident : {resident * 1e3,9:0.00} ms  {f8.LogicalBytes / resident / 1e9,8:0.0} GB/s  ({f8.LogicalBytes / 1e9:0.00} GB: c, v read once, 10 outputs written once)");
-    Console.WriteLine($"  with transfers  : {transfers * 1e3,9:0.00} ms  {f8.LogicalBytes / transfers / 1e9,8:0.0} GB/s  (adds host->device of c, v and device->host of 10 outputs)");
-    Console.WriteLine($"  finite outputs  : {finite} of {10L * t * n}");
-    Console.WriteLine("  per item, device-resident (median; items run in order, so 4 reuses 2's mean):");
-    var items = f8.Items;
-    var perItem = new double[items.Count];
-    for (var k = 0; k < items.Count; k++)
+
+// A stuck device must not hang the check: after the limit, say so and stop.
+var limitSeconds = Option("--limit-s", 480);
+using var watchdog = new Timer(
+    _ =>
     {
-        var (name, run) = items[k];
-        perItem[k] = Time(runs, () =>
+        Console.WriteLine($"GPU CHECK: TIMEOUT after {limitSeconds} s (conformance: {total - failed} of {total} passed before it)");
+        Environment.Exit(3);
+    },
+    null,
+    TimeSpan.FromSeconds(limitSeconds),
+    Timeout.InfiniteTimeSpan);
+
+// The fused F8 first (the headline figure), then the same chunked kernels as a chain of calls, then the
+// one-thread-per-symbol kernels as the baseline on the same device; all must agree cell by cell.
+var chunkRows = gpu.ChunkRows;
+var sortedRank = gpu.SharedMemoryRank;
+var configs = new List<(string Label, int Chunk, bool SortedRank, bool Fused)>
+{
+    ("fused rolling pass + chunked ewm/rsi + rank", chunkRows, sortedRank, true),
+    ("chunked kernels, one call per step", chunkRows, sortedRank, false),
+};
+if (!args.Contains("--no-baseline"))
+{
+    configs.Add(("baseline: one thread per symbol, rank counted per cell", 0, false, false));
+}
+
+float[][]? first = null;
+string? firstLabel = null;
+foreach (var (label, chunk, sorted, fused) in configs)
+{
+    gpu.ChunkRows = chunk;
+    gpu.SharedMemoryRank = sorted;
+    try
+    {
+        var results = RunF8(label, gpu, c, v, t, n, runs, fused);
+        if (first is null)
         {
-            run();
-            gpu.Synchronize();
-        });
-        Console.WriteLine($"    {name,-26} {perItem[k] * 1e3,9:0.00} ms");
+            first = results;
+            firstLabel = label;
+            continue;
+        }
+
+        var disagree = 0;
+        for (var f = 0; f < F8Workload.Outputs; f++)
+        {
+            var same = ConformanceSuite.Compare($"F8 item {f + 1}", results[f].Select(x => (double)x).ToArray(), first[f]);
+            disagree += same.Passed ? 0 : 1;
+            Console.WriteLine($"{(same.Passed ? "PASS" : "FAIL")}  F8 item {f + 1,-2} [{label}] = [{firstLabel}]  {same.Detail}");
+        }
+
+        failed += disagree;
+        total += F8Workload.Outputs;
+    }
+    catch (Exception e)
+    {
+        failed++;
+        total++;
+        Console.WriteLine($"FAIL  F8 ({label}): {e.GetType().Name}: {e.Message}");
     }
 }
 
 var where = gpu.IsCuda ? "on CUDA" : "on ILGPU's CPU accelerator: no GPU was exercised";
 Console.WriteLine(failed == 0 ? $"GPU CHECK: PASS ({where})" : $"GPU CHECK: FAIL ({failed} kernel cases disagree with the float64 reference, {where})");
 return failed == 0 ? 0 : 1;
+
+static float[][] RunF8(string label, GpuBackend gpu, float[] c, float[] v, int t, int n, int runs, bool fused)
+{
+    using var f8 = new F8Workload(gpu, t, n, fused);
+    var results = Enumerable.Range(0, F8Workload.Outputs).Select(_ => new float[(long)t * n]).ToArray();
+    f8.RunWithTransfers(c, v, results); // compiles the kernels and warms the device
+    var resident = Time(runs, f8.RunResident);
+    var transfers = Time(runs, () => f8.RunWithTransfers(c, v, results));
+    var finite = results.Sum(r => r.Count(float.IsFinite));
+    Console.WriteLine($"F8 [{label}] (W1: N = {n}, T = {t}, float32, window 30; {runs} runs, median) on {gpu.DeviceDescription}");
+    Console.WriteLine($"  device-resident : {resident * 1e3,9:0.00} ms  {f8.LogicalBytes / resident / 1e9,8:0.0} GB/s  ({f8.LogicalBytes / 1e9:0.00} GB: c, v read once, 10 outputs written once)");
+    Console.WriteLine($"  with transfers  : {transfers * 1e3,9:0.00} ms  {f8.LogicalBytes / transfers / 1e9,8:0.0} GB/s  (adds host->device of c, v and device->host of 10 outputs)");
+    Console.WriteLine($"  finite outputs  : {finite} of {10L * t * n}");
+    Console.WriteLine(fused
+        ? "  per step, device-resident (median; ewm reads item 1, rank reads the fused pass's 30-bar return):"
+        : "  per item, device-resident (median; items run in order, so 4 reuses 2's mean):");
+    foreach (var (name, run) in f8.Items)
+    {
+        var seconds = Time(runs, () =>
+        {
+            run();
+            gpu.Synchronize();
+        });
+        Console.WriteLine($"    {name,-26} {seconds * 1e3,9:0.00} ms");
+    }
+
+    // The timed runs leave the last results in place; fetch them once more to be sure they are complete.
+    f8.RunWithTransfers(c, v, results);
+    return results;
+}
 
 static double Time(int runs, Action body)
 {

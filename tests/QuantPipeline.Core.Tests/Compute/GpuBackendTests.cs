@@ -17,8 +17,10 @@ public class GpuBackendTests
         Assert.Equal([$"gpu backend: {gpu.DeviceDescription}"], lines);
     }
 
-    [Fact]
-    public void Device_resident_F8_matches_the_native_backend_call_by_call()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Device_resident_F8_matches_the_native_backend_call_by_call(bool fused)
     {
         // The chain the GPU check times, on the CPU accelerator, against the same chain through native spans.
         const int t = 70, n = 23;
@@ -32,7 +34,7 @@ public class GpuBackendTests
         }
 
         var gpuOut = Enumerable.Range(0, F8Workload.Outputs).Select(_ => new float[t * n]).ToArray();
-        using (var f8 = new F8Workload(TestBackends.CpuGpu, t, n))
+        using (var f8 = new F8Workload(TestBackends.CpuGpu, t, n, fused))
         {
             f8.RunWithTransfers(c, v, gpuOut);
             Assert.Equal(12L * t * n * sizeof(float), f8.LogicalBytes);

@@ -20,9 +20,27 @@ internal struct EwmState
         oldWeight = 1.0;
         Value = double.NaN;
         Observations = 0;
+        Sensitivity = 1.0;
     }
 
+    public readonly double OldWeight => oldWeight;
+
+    /// <summary>
+    /// ∂Value/∂(value right after the first observation) for the recursive form: the product of the old
+    /// weight's share in every later blend. A time chunk run from a fresh state uses it to correct its result
+    /// for the true state carried in from earlier chunks.
+    /// </summary>
+    public double Sensitivity;
+
     public double Value;
+
+    /// <summary>Continues from a state carried in from earlier rows.</summary>
+    public void Restore(double value, double weight, int observations)
+    {
+        Value = value;
+        oldWeight = weight;
+        Observations = observations;
+    }
 
     public int Observations;
 
@@ -39,6 +57,7 @@ internal struct EwmState
             oldWeight *= decay;
             if (observed)
             {
+                Sensitivity *= oldWeight / (oldWeight + newWeight);
                 Value = (oldWeight * Value + newWeight * x) / (oldWeight + newWeight);
                 oldWeight = adjust ? oldWeight + newWeight : 1.0;
             }

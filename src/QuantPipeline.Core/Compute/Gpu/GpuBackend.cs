@@ -17,6 +17,9 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     private readonly Context context;
     private readonly Accelerator accelerator;
     private readonly GpuKernelCache kernels;
+    private readonly MemoryBuffer1D<byte, Stride1D.Dense> noMask;
+    private readonly Lock scanGate = new();
+    private MemoryBuffer1D<double, Stride1D.Dense>? scanScratch;
 
     /// <param name="forceCpu">Use ILGPU's CPU accelerator even when CUDA is available (tests, debugging).</param>
     /// <param name="log">Receives one line naming the device chosen; null writes nowhere.</param>
@@ -46,6 +49,14 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
             ? $"CUDA: {accelerator.Name}, {accelerator.MemorySize / (1024 * 1024)} MiB"
             : $"ILGPU CPU accelerator ({fallbackReason})";
         kernels = new GpuKernelCache(accelerator);
+        noMask = accelerator.Allocate1D<byte>(1);
+
+        // A GPU wants ~100k threads in flight; n symbols alone give a few thousand, so rolling kernels split
+        // time into chunks. 128 rows keep the window − 1 rows of lookback each chunk re-reads a modest share
+        // (from cache) at the usual windows. The CPU accelerator uses short chunks so that tests at small
+        // shapes cross chunk boundaries.
+        ChunkRows = IsCuda ? 128 : 16;
+        SharedMemoryRank = IsCuda;
         log?.Invoke($"gpu backend: {DeviceDescription}");
     }
 
@@ -56,6 +67,18 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
 
     /// <summary>The accelerator in words, for logs.</summary>
     public string DeviceDescription { get; }
+
+    /// <summary>
+    /// Rows of time one thread of a rolling kernel produces (it re-reads window − 1 rows before them); any
+    /// value gives the same results. Values below 1 mean one thread per symbol over all rows.
+    /// </summary>
+    public int ChunkRows { get; set; }
+
+    /// <summary>
+    /// Rank by sorting each row in shared memory (one thread group per timestamp) rather than by counting per
+    /// cell. The default is on for CUDA; off for the CPU accelerator, which emulates group barriers slowly.
+    /// </summary>
+    public bool SharedMemoryRank { get; set; }
 
     /// <summary>The accelerator, for callers that keep buffers on the device.</summary>
     public Accelerator Accelerator => accelerator;
@@ -68,6 +91,8 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
 
     public void Dispose()
     {
+        noMask.Dispose();
+        scanScratch?.Dispose();
         accelerator.Dispose();
         context.Dispose();
     }
@@ -155,7 +180,8 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
         using var da = Upload(a);
         using var db = Upload(b);
         using var d = Allocate(dst.Length);
-        kernels.RollingPair(n, da.View, db.View, d.View, new GpuKernelParams((int)op, t, n, spec.Window, spec.EffectiveMinPeriods, spec.Ddof, 0, 0, 0));
+        var p = new GpuKernelParams((int)op, t, n, spec.Window, spec.EffectiveMinPeriods, spec.Ddof, 0, 0, 0, ChunkRows);
+        kernels.RollingPair(n * p.Chunks, da.View, db.View, d.View, p);
         Download(d, dst);
     }
 
@@ -255,32 +281,78 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
             return;
         }
 
-        var p = new GpuKernelParams((int)op, t, n, spec.Window, spec.EffectiveMinPeriods, spec.Ddof, spec.Quantile, 0, 0);
+        var p = new GpuKernelParams((int)op, t, n, spec.Window, spec.EffectiveMinPeriods, spec.Ddof, spec.Quantile, 0, 0, ChunkRows);
+        var threads = n * p.Chunks;
         if (op == RollingOp.Quantile)
         {
-            using var scratch = Allocate((long)spec.Window * n);
-            kernels.Rolling(n, src, dst, scratch.View, p);
+            // Each thread sorts its window in its own column of the scratch buffer.
+            using var scratch = Allocate((long)spec.Window * threads);
+            kernels.Rolling(threads, src, dst, scratch.View, p);
             accelerator.Synchronize();
         }
         else
         {
-            kernels.Rolling(n, src, dst, dst, p);
+            kernels.Rolling(threads, src, dst, dst, p);
         }
     }
 
     public void Ewm(ArrayView<float> src, ArrayView<float> dst, int t, int n, EwmSpec spec)
     {
-        if (n > 0)
+        if (n > 0 && t > 0)
         {
-            kernels.Ewm(n, src, dst, new GpuKernelParams(0, t, n, 0, spec.MinPeriods, 0, spec.Alpha, 0, spec.Adjust ? 1 : 0));
+            var p = new GpuKernelParams(0, t, n, 0, spec.MinPeriods, 0, spec.Alpha, 0, spec.Adjust ? 1 : 0, ChunkRows);
+            if (ChunkRows > 0)
+            {
+                ChunkedScan(src, dst, p, states: 1);
+            }
+            else
+            {
+                kernels.Ewm(n, src, dst, p);
+            }
         }
     }
 
     public void Rsi(ArrayView<float> src, ArrayView<float> dst, int t, int n, int period)
     {
-        if (n > 0)
+        if (n > 0 && t > 0)
         {
-            kernels.Rsi(n, src, dst, new GpuKernelParams(0, t, n, period, 0, 0, 0, 0, 0));
+            if (ChunkRows > 0)
+            {
+                ChunkedScan(src, dst, new GpuKernelParams(1, t, n, period, 0, 0, 1.0 / period, 0, 0, ChunkRows), states: 2);
+            }
+            else
+            {
+                kernels.Rsi(n, src, dst, new GpuKernelParams(0, t, n, period, 0, 0, 0, 0, 0));
+            }
+        }
+    }
+
+    /// <summary>
+    /// W1's F8 rolling items fused into one pass over close and volume (window <paramref name="window"/>,
+    /// min_periods = window, ddof 1). <paramref name="outputs"/> holds ten stacked t·n panels in F8's order;
+    /// this writes items 1 (1-bar return), 2 (mean(c)/c − 1), 3 (std of returns), 4 (z-score of c),
+    /// 6 (max(c)/c), 7 (min(c)/c) and 8 (z-score of v), each equal to the chain of separate calls, and the
+    /// return over <paramref name="window"/> bars into <paramref name="windowReturn"/> for the rank (item 9).
+    /// Items 5 and 10 are <see cref="Ewm(ArrayView{float}, ArrayView{float}, int, int, EwmSpec)"/> of item 1
+    /// and <see cref="Rsi(ArrayView{float}, ArrayView{float}, int, int, int)"/> of c.
+    /// </summary>
+    public void F8Rolling(ArrayView<float> close, ArrayView<float> volume, ArrayView<float> outputs, ArrayView<float> windowReturn, int t, int n, int window)
+    {
+        var cells = (long)t * n;
+        if (close.Length != cells || volume.Length != cells || windowReturn.Length != cells || outputs.Length != 10 * cells)
+        {
+            throw new ArgumentException($"F8: close, volume and the window return need t·n = {cells} cells and the outputs 10·t·n; got {close.Length}, {volume.Length}, {windowReturn.Length} and {outputs.Length}.", nameof(outputs));
+        }
+
+        if (window < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), $"F8: window must be at least 1, got {window}.");
+        }
+
+        if (cells > 0)
+        {
+            var p = new GpuKernelParams(0, t, n, window, window, 1, 0, 0, 0, ChunkRows);
+            kernels.F8Rolling(n * p.Chunks, close, volume, outputs, windowReturn, p);
         }
     }
 
@@ -293,19 +365,52 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
         }
 
         var hasMask = mask.Length > 0;
-        using var noMask = hasMask ? null : accelerator.Allocate1D<byte>(1);
         var p = new GpuKernelParams((int)op, t, n, 0, 0, spec.Ddof, spec.Lower, spec.Upper, hasMask ? 1 : 0);
         if (op == CrossSectionalOp.Rank)
         {
-            kernels.CrossSectionalRank(t * n, src, hasMask ? mask : noMask!.View, dst, p);
-            accelerator.Synchronize();
+            if (SharedMemoryRank && n <= GpuKernels.RankRowCapacity)
+            {
+                // One group per timestamp sorts its row in shared memory.
+                var group = Math.Min(accelerator.MaxNumThreadsPerGroup, 512);
+                kernels.CrossSectionalRankSorted(new KernelConfig(t, group), src, hasMask ? mask : noMask.View, dst, p);
+            }
+            else
+            {
+                kernels.CrossSectionalRank(t * n, src, hasMask ? mask : noMask.View, dst, p);
+            }
+
             return;
         }
 
         using var keys = Allocate((long)t * n);
         using var index = accelerator.Allocate1D<int>((long)t * n);
-        kernels.CrossSectional(t, src, hasMask ? mask : noMask!.View, dst, keys.View, index.View, p);
+        kernels.CrossSectional(t, src, hasMask ? mask : noMask.View, dst, keys.View, index.View, p);
         accelerator.Synchronize();
+    }
+
+    /// <summary>The three passes of the chunked EWM / RSI scan (see GpuKernels.EwmChunked), on scratch kept between calls.</summary>
+    private void ChunkedScan(ArrayView<float> src, ArrayView<float> dst, GpuKernelParams p, int states)
+    {
+        var threads = (long)p.N * p.Chunks;
+        var summaryLength = 6L * states * threads;
+        var carryLength = 3L * states * threads;
+        lock (scanGate)
+        {
+            // Calls queue in order on one stream, so later calls may reuse the scratch; growing it must wait
+            // for the kernels still reading the old buffer.
+            if (scanScratch is null || scanScratch.Length < summaryLength + carryLength)
+            {
+                accelerator.Synchronize();
+                scanScratch?.Dispose();
+                scanScratch = accelerator.Allocate1D<double>(summaryLength + carryLength);
+            }
+
+            var summary = scanScratch.View.SubView(0, summaryLength);
+            var carry = scanScratch.View.SubView(summaryLength, carryLength);
+            kernels.EwmChunkSummary((int)threads, src, summary, p);
+            kernels.EwmChunkCarry(p.N, summary, carry, p);
+            kernels.EwmChunkApply((int)threads, src, dst, carry, p);
+        }
     }
 
     private void Shifted(int op, ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods, string what)

@@ -19,7 +19,23 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
 
     private Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams>? crossSectionalRank;
 
+    private Action<KernelConfig, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams>? crossSectionalRankSorted;
+
+    private Action<Index1D, ArrayView<float>, ArrayView<double>, GpuKernelParams>? ewmChunkSummary;
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, GpuKernelParams>? ewmChunkCarry;
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, GpuKernelParams>? ewmChunkApply;
+
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GpuKernelParams>? f8Rolling;
+
     private readonly Lock gate = new();
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GpuKernelParams> F8Rolling => Load(ref f8Rolling, GpuKernels.F8Rolling);
+
+    public Action<Index1D, ArrayView<float>, ArrayView<double>, GpuKernelParams> EwmChunkSummary => Load(ref ewmChunkSummary, GpuKernels.EwmChunkSummary);
+
+    public Action<Index1D, ArrayView<double>, ArrayView<double>, GpuKernelParams> EwmChunkCarry => Load(ref ewmChunkCarry, GpuKernels.EwmChunkCarry);
+
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, GpuKernelParams> EwmChunkApply => Load(ref ewmChunkApply, GpuKernels.EwmChunkApply);
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, GpuKernelParams> Unary => Load(ref unary, GpuKernels.Unary);
 
@@ -45,6 +61,19 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
     public Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams> CrossSectionalRank =>
         Load(ref crossSectionalRank, GpuKernels.CrossSectionalRank);
 
+    public Action<KernelConfig, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams> CrossSectionalRankSorted
+    {
+        get
+        {
+            lock (gate)
+            {
+                // An explicitly grouped kernel: its group shares the row in shared memory.
+                crossSectionalRankSorted ??= accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams>(GpuKernels.CrossSectionalRankSorted);
+                return crossSectionalRankSorted;
+            }
+        }
+    }
+
     private T Load<T>(ref T? slot, T kernel)
         where T : Delegate
     {
@@ -67,6 +96,14 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
         Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GpuKernelParams> k =>
             (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
         Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<float>, GpuKernelParams> k =>
+            (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
+        Action<Index1D, ArrayView<float>, ArrayView<double>, GpuKernelParams> k =>
+            (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
+        Action<Index1D, ArrayView<double>, ArrayView<double>, GpuKernelParams> k =>
+            (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
+        Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<double>, GpuKernelParams> k =>
+            (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
+        Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GpuKernelParams> k =>
             (T)(Delegate)accelerator.LoadAutoGroupedStreamKernel(k),
         _ => throw new ArgumentException($"No loader for kernel type {typeof(T)}.", nameof(kernel)),
     };

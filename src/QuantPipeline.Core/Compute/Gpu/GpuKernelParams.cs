@@ -3,7 +3,7 @@ namespace QuantPipeline.Core.Compute.Gpu;
 /// <summary>Scalar arguments of a GPU kernel, passed by value in one struct to keep kernel signatures short.</summary>
 internal readonly struct GpuKernelParams
 {
-    public GpuKernelParams(int op, int t, int n, int window, int minPeriods, int ddof, double x0, double x1, int flag)
+    public GpuKernelParams(int op, int t, int n, int window, int minPeriods, int ddof, double x0, double x1, int flag, int chunk = 0)
     {
         Op = op;
         T = t;
@@ -14,6 +14,7 @@ internal readonly struct GpuKernelParams
         X0 = x0;
         X1 = x1;
         Flag = flag;
+        Chunk = chunk;
     }
 
     public int Op { get; }
@@ -37,4 +38,10 @@ internal readonly struct GpuKernelParams
 
     /// <summary>adjust (ewm) or has-mask (cross-sectional).</summary>
     public int Flag { get; }
+
+    /// <summary>Rows of time one thread of a chunked kernel produces; 0 (or less) means all rows.</summary>
+    public int Chunk { get; }
+
+    /// <summary>Number of time chunks a chunked kernel splits the T rows into.</summary>
+    public int Chunks => Chunk <= 0 || T == 0 ? 1 : (T + Chunk - 1) / Chunk;
 }

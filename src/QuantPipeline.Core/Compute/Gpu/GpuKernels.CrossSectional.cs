@@ -4,7 +4,7 @@ using ILGPU.Algorithms;
 namespace QuantPipeline.Core.Compute.Gpu;
 
 /// <summary>
-/// Cross-sectional kernels. Rank runs one thread per cell, counting the row's smaller and equal members: the
+/// Cross-sectional kernels. Rank (for rows wider than <see cref="RankRowCapacity"/>) runs one thread per cell, counting the row's smaller and equal members: the
 /// threads of a warp walk the same row in step, so every load is a broadcast from cache, and there are t·n
 /// threads to fill the device. Z-score, demean and winsorise run one thread per timestamp over its row;
 /// winsorise sorts the row's members (heapsort: no recursion, no extra memory) in the thread's own slice of

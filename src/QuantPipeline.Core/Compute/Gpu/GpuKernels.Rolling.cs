@@ -4,32 +4,112 @@ using ILGPU.Algorithms;
 namespace QuantPipeline.Core.Compute.Gpu;
 
 /// <summary>
-/// Rolling kernels: one thread per symbol walks time. Neighbouring threads read neighbouring symbols of the
-/// same timestamp, so every load of a warp is one contiguous (coalesced) transaction on a time-major panel.
+/// Rolling kernels, parallel over (time chunk, symbol): thread e = chunk·n + j produces rows
+/// [chunk·C, chunk·C + C) of symbol j and rebuilds its state from the window − 1 rows before its chunk
+/// (lookback overlap recompute), so the outputs do not depend on the chunk length. Neighbouring threads read
+/// neighbouring symbols of the same timestamp, so every load of a warp is one contiguous (coalesced)
+/// transaction on a time-major panel, and T/C·n threads fill the device where n alone would not.
 /// Sum, mean, var, std and count are streaming (compensated float64 with a shifted origin and a full
-/// recompute every <c>window</c> bars); the other statistics re-read their window (O(window) per output, from cache).
+/// recompute at the chunk start and every <c>window</c> bars). Min, max, argmin and argmax keep the window's
+/// non-NaN count incrementally and the current extreme with its position, and rescan the window only when that
+/// position leaves it (amortised O(1) on market data; O(window) per output only for a monotone run against the
+/// statistic). The other statistics re-read their window (O(window) per output, from cache).
 /// </summary>
 internal static partial class GpuKernels
 {
-    public static void Rolling(Index1D j, ArrayView<float> src, ArrayView<float> dst, ArrayView<float> scratch, GpuKernelParams p)
+    public static void Rolling(Index1D thread, ArrayView<float> src, ArrayView<float> dst, ArrayView<float> scratch, GpuKernelParams p)
     {
+        int e = thread;
+        var n = p.N;
+        var j = e % n;
+        var chunk = e / n;
+        var first = p.Chunk <= 0 ? 0 : chunk * p.Chunk;
+        var end = p.Chunk <= 0 ? p.T : first + p.Chunk;
+        end = end < p.T ? end : p.T;
         var op = (RollingOp)p.Op;
         if (op == RollingOp.Sum || op == RollingOp.Mean || op == RollingOp.Var || op == RollingOp.Std || op == RollingOp.Count)
         {
-            RollingMoments(j, src, dst, p, op);
+            RollingMoments(j, first, end, src, dst, p, op);
             return;
         }
 
-        var n = p.N;
+        if (op == RollingOp.Min || op == RollingOp.Max || op == RollingOp.ArgMin || op == RollingOp.ArgMax)
+        {
+            RollingExtreme(j, first, end, src, dst, p, op);
+            return;
+        }
+
         var w = p.Window;
-        for (var i = 0; i < p.T; i++)
+        var threads = n * p.Chunks;
+        for (var i = first; i < end; i++)
         {
             var start = i - w + 1 < 0 ? 0 : i - w + 1;
-            dst[i * n + j] = (float)WindowStatistic(op, src, scratch, j, n, start, i, p);
+            dst[i * n + j] = (float)WindowStatistic(op, src, scratch, j, n, e, threads, start, i, p);
         }
     }
 
-    private static void RollingMoments(int j, ArrayView<float> src, ArrayView<float> dst, GpuKernelParams p, RollingOp op)
+    private static void RollingExtreme(int j, int first, int end, ArrayView<float> src, ArrayView<float> dst, GpuKernelParams p, RollingOp op)
+    {
+        var n = p.N;
+        var w = p.Window;
+        var isMin = op == RollingOp.Min || op == RollingOp.ArgMin;
+        var count = 0;
+        var best = 0f;
+        var bestAt = -1;
+        for (var i = first; i < end; i++)
+        {
+            var start = i - w + 1 < 0 ? 0 : i - w + 1;
+            if (i == first)
+            {
+                for (var q = start; q <= i; q++)
+                {
+                    count += float.IsNaN(src[q * n + j]) ? 0 : 1;
+                }
+            }
+            else
+            {
+                count += float.IsNaN(src[i * n + j]) ? 0 : 1;
+                if (i >= w)
+                {
+                    count -= float.IsNaN(src[(i - w) * n + j]) ? 0 : 1;
+                }
+            }
+
+            if (i == first || bestAt < start)
+            {
+                // The extreme left the window (or there is none yet): rescan; the earliest of equal extremes wins.
+                bestAt = -1;
+                for (var q = start; q <= i; q++)
+                {
+                    var y = src[q * n + j];
+                    if (!float.IsNaN(y) && (bestAt < 0 || (isMin ? y < best : y > best)))
+                    {
+                        best = y;
+                        bestAt = q;
+                    }
+                }
+            }
+            else
+            {
+                var x = src[i * n + j];
+                if (!float.IsNaN(x) && (isMin ? x < best : x > best))
+                {
+                    best = x;
+                    bestAt = i;
+                }
+            }
+
+            var result = float.NaN;
+            if (count >= p.MinPeriods && count > 0)
+            {
+                result = op == RollingOp.Min || op == RollingOp.Max ? best : bestAt - start + 1;
+            }
+
+            dst[i * n + j] = result;
+        }
+    }
+
+    private static void RollingMoments(int j, int first, int end, ArrayView<float> src, ArrayView<float> dst, GpuKernelParams p, RollingOp op)
     {
         var n = p.N;
         var w = p.Window;
@@ -37,9 +117,9 @@ internal static partial class GpuKernels
         var s1 = default(NeumaierSum);
         var s2 = default(NeumaierSum);
         var count = 0;
-        for (var i = 0; i < p.T; i++)
+        for (var i = first; i < end; i++)
         {
-            if (i % w == 0)
+            if (i == first || i % w == 0)
             {
                 // Periodic recompute from the window itself bounds any drift of the running sums.
                 s1 = default;
@@ -180,7 +260,7 @@ internal static partial class GpuKernels
     }
 
     /// <summary>One output of the statistics that re-read their window [start, end] of symbol j.</summary>
-    private static double WindowStatistic(RollingOp op, ArrayView<float> src, ArrayView<float> scratch, int j, int n, int start, int end, GpuKernelParams p)
+    private static double WindowStatistic(RollingOp op, ArrayView<float> src, ArrayView<float> scratch, int j, int n, int column, int columns, int start, int end, GpuKernelParams p)
     {
         var count = 0;
         double sum = 0;
@@ -267,21 +347,21 @@ internal static partial class GpuKernels
                         }
 
                         var at = c;
-                        while (at > 0 && scratch[(at - 1) * n + j] > y)
+                        while (at > 0 && scratch[(at - 1) * columns + column] > y)
                         {
-                            scratch[at * n + j] = scratch[(at - 1) * n + j];
+                            scratch[at * columns + column] = scratch[(at - 1) * columns + column];
                             at--;
                         }
 
-                        scratch[at * n + j] = y;
+                        scratch[at * columns + column] = y;
                         c++;
                     }
 
                     var pos = p.X0 * (c - 1);
                     var lo = (int)pos;
                     var hi = lo + 1 < c ? lo + 1 : c - 1;
-                    double vlo = scratch[lo * n + j];
-                    double vhi = scratch[hi * n + j];
+                    double vlo = scratch[lo * columns + column];
+                    double vhi = scratch[hi * columns + column];
                     return vlo + (vhi - vlo) * (pos - lo);
                 }
 
@@ -405,11 +485,16 @@ internal static partial class GpuKernels
         }
     }
 
-    public static void RollingPair(Index1D j, ArrayView<float> a, ArrayView<float> b, ArrayView<float> dst, GpuKernelParams p)
+    public static void RollingPair(Index1D thread, ArrayView<float> a, ArrayView<float> b, ArrayView<float> dst, GpuKernelParams p)
     {
+        int e = thread;
         var n = p.N;
+        var j = e % n;
+        var first = p.Chunk <= 0 ? 0 : e / n * p.Chunk;
+        var last = p.Chunk <= 0 ? p.T : first + p.Chunk;
+        last = last < p.T ? last : p.T;
         var w = p.Window;
-        for (var i = 0; i < p.T; i++)
+        for (var i = first; i < last; i++)
         {
             var start = i - w + 1 < 0 ? 0 : i - w + 1;
             var count = 0;

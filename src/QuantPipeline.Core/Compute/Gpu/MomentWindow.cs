@@ -1,0 +1,57 @@
+namespace QuantPipeline.Core.Compute.Gpu;
+
+/// <summary>
+/// The streaming state of the rolling sum / mean / var / std kernels for one window: compensated float64 sums
+/// of deviations from a shifted origin (the window's first value), so prices of 1e5 keep their small moves.
+/// NaN is skipped; emptying the window resets the sums.
+/// </summary>
+internal struct MomentWindow
+{
+    public double Origin;
+    public NeumaierSum S1;
+    public NeumaierSum S2;
+    public int Count;
+
+    public void Reset()
+    {
+        S1 = default;
+        S2 = default;
+        Count = 0;
+    }
+
+    public void Add(float y)
+    {
+        if (float.IsNaN(y))
+        {
+            return;
+        }
+
+        if (Count == 0)
+        {
+            Origin = y;
+        }
+
+        var d = y - Origin;
+        S1.Add(d);
+        S2.Add(d * d);
+        Count++;
+    }
+
+    public void Remove(float y)
+    {
+        if (float.IsNaN(y))
+        {
+            return;
+        }
+
+        var d = y - Origin;
+        S1.Add(-d);
+        S2.Add(-(d * d));
+        Count--;
+        if (Count == 0)
+        {
+            S1 = default;
+            S2 = default;
+        }
+    }
+}
