@@ -93,17 +93,16 @@ internal static partial class GpuKernels
             }
 
             var at = i * n + j;
-            var slots = i + 1 < w ? i + 1 : w;
             var close = c[at];
             var volume = v[at];
-            var meanC = Moment(RollingOp.Mean, mc, slots, p);
-            var stdC = Moment(RollingOp.Std, mc, slots, p);
-            var meanV = Moment(RollingOp.Mean, mv, slots, p);
-            var stdV = Moment(RollingOp.Std, mv, slots, p);
+            var meanC = Moment(RollingOp.Mean, mc, p);
+            var stdC = Moment(RollingOp.Std, mc, p);
+            var meanV = Moment(RollingOp.Mean, mv, p);
+            var stdV = Moment(RollingOp.Std, mv, p);
             var enough = mc.Count >= p.MinPeriods && mc.Count > 0;
             outputs[at] = OneBarReturn(c, i, n, j);
             outputs[cells + at] = (float)ApplyBinary(BinaryOp.Sub, (float)ApplyBinary(BinaryOp.Div, meanC, close), 1f);
-            outputs[2 * cells + at] = Moment(RollingOp.Std, mr, slots, p);
+            outputs[2 * cells + at] = Moment(RollingOp.Std, mr, p);
             outputs[3 * cells + at] = (float)ApplyBinary(BinaryOp.Div, (float)ApplyBinary(BinaryOp.Sub, close, meanC), stdC);
             outputs[5 * cells + at] = (float)ApplyBinary(BinaryOp.Div, enough ? high : float.NaN, close);
             outputs[6 * cells + at] = (float)ApplyBinary(BinaryOp.Div, enough ? low : float.NaN, close);
@@ -123,6 +122,6 @@ internal static partial class GpuKernels
         return (float)(now / c[(i - 1) * n + j] - 1.0);
     }
 
-    private static float Moment(RollingOp op, MomentWindow m, int slots, GpuKernelParams p) =>
-        (float)MomentOutput(op, m.S1.Value, m.S2.Value, m.Origin, m.Count, slots, p.MinPeriods, p.Ddof);
+    private static float Moment(RollingOp op, MomentWindow m, GpuKernelParams p) =>
+        (float)MomentOutput(op, m.S1.Value, m.S2.Value, m.Origin, m.Count, p.MinPeriods, p.Ddof);
 }
