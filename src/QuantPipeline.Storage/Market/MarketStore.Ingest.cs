@@ -205,20 +205,41 @@ public sealed partial class MarketStore
             FROM qp_src src
             """);
 
+        var seq = ToLong(Scalar("SELECT coalesce(max(batch_seq), 0) + 1 FROM ingest_batches"));
+        var batchId = string.Create(CultureInfo.InvariantCulture, $"B{seq:D6}-{contentHash[..Math.Min(12, contentHash.Length)]}");
+        var table = daily ? "daily_bars" : "intraday_bars";
+        var rowsRead = ToLong(Scalar("SELECT count(*) FROM qp_src"));
+        long stored;
+        long violations;
+
         // Sources' naive timestamps are read in the source zone; the view is evaluated under this setting
-        // until the checked rows are materialised as naive UTC.
+        // until the checked rows are stored as naive UTC.
         Execute($"SET TimeZone = {SqlString(zone)}");
         try
         {
             StageSessions(calendar);
-            // A cheap pass compares each row with the symbol's previous row only. If that finds rows out of
-            // order, the exact pass compares with the maximum of all earlier rows, so that a row repeating an
-            // earlier time after a step back is caught too (and accepted rows are strictly increasing).
-            CreateCheckedRows(options, calendar, daily, exactOrder: false);
-            if (ToLong(Scalar("SELECT count(*) FROM qp_chk WHERE out_of_order")) > 0)
+            // Clean files are the common case: one pass checks every row (comparing it with the symbol's
+            // previous row) and streams the valid ones straight into the bar table, without materialising
+            // the checked rows. Any violation sends the batch down the exact path below, which first removes
+            // what this pass stored (only this batch carries this batch_seq).
+            stored = ExecuteCount($"""
+                INSERT INTO {table}
+                SELECT symbol, {(daily ? "ts::DATE" : "ts")}, open, high, low, close, volume, vwap, available_at, $seq, NULL
+                FROM ({CheckedRowsSql(options, calendar, daily, exactOrder: false)}) c WHERE rule IS NULL
+                """, ("seq", seq));
+            violations = rowsRead - stored;
+            if (violations > 0)
             {
-                Execute("DROP TABLE qp_chk");
-                CreateCheckedRows(options, calendar, daily, exactOrder: true);
+                Execute($"DELETE FROM {table} WHERE batch_seq = $seq", ("seq", seq));
+                // A cheap pass compares each row with the symbol's previous row only. If that finds rows out of
+                // order, the exact pass compares with the maximum of all earlier rows, so that a row repeating an
+                // earlier time after a step back is caught too (and accepted rows are strictly increasing).
+                CreateCheckedRows(options, calendar, daily, exactOrder: false);
+                if (ToLong(Scalar("SELECT count(*) FROM qp_chk WHERE out_of_order")) > 0)
+                {
+                    Execute("DROP TABLE qp_chk");
+                    CreateCheckedRows(options, calendar, daily, exactOrder: true);
+                }
             }
         }
         finally
@@ -226,32 +247,32 @@ public sealed partial class MarketStore
             Execute("SET TimeZone = 'UTC'");
         }
 
-        var rowsRead = ToLong(Scalar("SELECT count(*) FROM qp_chk"));
-        var violations = ToLong(Scalar("SELECT count(*) FROM qp_chk WHERE rule IS NOT NULL"));
-        if (violations > 0 && options.Policy == IngestPolicy.Reject)
+        if (violations > 0)
         {
-            throw new IngestValidationException(source, violations, FirstViolations(source, options.MaxReportedViolations, lineOffset, daily));
+            violations = ToLong(Scalar("SELECT count(*) FROM qp_chk WHERE rule IS NOT NULL"));
+            if (options.Policy == IngestPolicy.Reject)
+            {
+                throw new IngestValidationException(source, violations, FirstViolations(source, options.MaxReportedViolations, lineOffset, daily));
+            }
+
+            stored = ExecuteCount($"""
+                INSERT INTO {table}
+                SELECT symbol, {(daily ? "ts::DATE" : "ts")}, open, high, low, close, volume, vwap, available_at, $seq, NULL
+                FROM qp_chk WHERE rule IS NULL
+                """, ("seq", seq));
         }
 
-        var seq = ToLong(Scalar("SELECT coalesce(max(batch_seq), 0) + 1 FROM ingest_batches"));
-        var batchId = string.Create(CultureInfo.InvariantCulture, $"B{seq:D6}-{contentHash[..Math.Min(12, contentHash.Length)]}");
         if (options.AddUnknownSymbols)
         {
-            Execute("""
+            Execute($"""
                 INSERT INTO symbols
-                SELECT symbol, $exchange, min(ts)::DATE, NULL, min(available_at), $seq FROM qp_chk
-                WHERE rule IS NULL AND symbol NOT IN (SELECT symbol FROM symbols)
+                SELECT symbol, $exchange, min({(daily ? "date" : "ts")})::DATE, NULL, min(available_at), $seq FROM {table}
+                WHERE batch_seq = $seq AND symbol NOT IN (SELECT symbol FROM symbols)
                 GROUP BY symbol
                 """, ("exchange", calendar.Name), ("seq", seq));
         }
 
-        var table = daily ? "daily_bars" : "intraday_bars";
-        var stored = ExecuteCount($"""
-            INSERT INTO {table}
-            SELECT symbol, {(daily ? "ts::DATE" : "ts")}, open, high, low, close, volume, vwap, available_at, $seq, NULL
-            FROM qp_chk WHERE rule IS NULL
-            """, ("seq", seq));
-        MarkSuperseded(table, daily ? "date" : "ts", daily ? "ts::DATE" : "ts", seq);
+        MarkSuperseded(table, daily ? "date" : "ts", seq);
         var quarantined = violations == 0 ? 0 : ExecuteCount("""
             INSERT INTO quarantine
             SELECT $seq, $source, c.__row, c.symbol, c.rule, c.message, CAST(src AS VARCHAR)
@@ -269,9 +290,9 @@ public sealed partial class MarketStore
     /// Recomputes superseded_at for the keys this batch touched that already had versions: each version is
     /// superseded by the next one in (available_at, batch_seq) order. Fresh keys need no work.
     /// </summary>
-    private void MarkSuperseded(string table, string timeColumn, string stagedTime, long seq)
+    private void MarkSuperseded(string table, string timeColumn, long seq)
     {
-        using (var range = Command($"SELECT min({stagedTime}), max({stagedTime}) FROM qp_chk WHERE rule IS NULL"))
+        using (var range = Command($"SELECT min({timeColumn}), max({timeColumn}) FROM {table} WHERE batch_seq = $seq", ("seq", seq)))
         using (var reader = range.ExecuteReader())
         {
             if (!reader.Read() || reader.IsDBNull(0))
@@ -291,7 +312,7 @@ public sealed partial class MarketStore
         Execute($"""
             CREATE TEMP TABLE qp_touched AS
             SELECT DISTINCT b.symbol, b.{timeColumn} AS t FROM {table} b
-            JOIN (SELECT DISTINCT symbol, {stagedTime} AS t FROM qp_chk WHERE rule IS NULL) n ON n.symbol = b.symbol AND n.t = b.{timeColumn}
+            JOIN (SELECT symbol, {timeColumn} AS t FROM {table} WHERE batch_seq = $seq) n ON n.symbol = b.symbol AND n.t = b.{timeColumn}
             WHERE b.batch_seq <> $seq
             """, ("seq", seq));
         Execute($"""
@@ -307,10 +328,12 @@ public sealed partial class MarketStore
         Execute("DROP TABLE qp_touched");
     }
 
-    private void CreateCheckedRows(BarIngestOptions options, IExchangeCalendar calendar, bool daily, bool exactOrder)
-    {
-        Execute($"""
-            CREATE TEMP TABLE qp_chk AS
+    private void CreateCheckedRows(BarIngestOptions options, IExchangeCalendar calendar, bool daily, bool exactOrder) =>
+        Execute("CREATE TEMP TABLE qp_chk AS " + CheckedRowsSql(options, calendar, daily, exactOrder));
+
+    /// <summary>Every staged row with the first rule it breaks (NULL when valid) and a message naming the values.</summary>
+    private static string CheckedRowsSql(BarIngestOptions options, IExchangeCalendar calendar, bool daily, bool exactOrder) =>
+        $"""
             WITH ordered AS (
                 SELECT *, {(exactOrder ? "max(ts) OVER (PARTITION BY symbol ORDER BY __row ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)" : "lag(ts) OVER (PARTITION BY symbol ORDER BY __row)")} AS prev_max_ts
                 FROM qp_typed
@@ -346,8 +369,7 @@ public sealed partial class MarketStore
             FROM ordered o
             LEFT JOIN qp_sess s ON s.session = {(daily ? "o.ts::DATE" : "(o.ts - INTERVAL 1 MICROSECOND)::DATE AND o.ts > s.open_utc AND o.ts <= s.close_utc")}
             LEFT JOIN known_symbols k ON k.symbol = o.symbol
-            """);
-    }
+            """;
 
     private List<IngestViolation> FirstViolations(string source, int limit, long lineOffset, bool daily)
     {
