@@ -15,8 +15,9 @@ public sealed class TargetBook
     {
         T = t;
         _capacity = capacity;
-        _names = new int[(long)t * capacity > int.MaxValue ? throw new ArgumentException("The target book is too large; backtest in time chunks.") : t * capacity];
-        _weights = new double[t * capacity];
+        // Uninitialised: a row is read only up to its count, and every such entry is written by the build.
+        _names = GC.AllocateUninitializedArray<int>((long)t * capacity > int.MaxValue ? throw new ArgumentException("The target book is too large; backtest in time chunks.") : t * capacity);
+        _weights = GC.AllocateUninitializedArray<double>(t * capacity);
         Count = new int[t];
     }
 
@@ -51,17 +52,23 @@ public sealed class TargetBook
         };
         var book = new TargetBook(t, capacity);
         var signalArray = signal;
+
+        // Blocks of rows, one scratch per block: rows cost the same, so a few blocks per core balance the load.
+        var workers = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
+        var blocks = Math.Min(t, 4 * workers);
         Parallel.For(
             0,
-            t,
+            blocks,
             new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism },
-            () => new Scratch(n),
-            (row, _, scratch) =>
+            block =>
             {
-                book.Count[row] = BuildRow(signalArray.AsSpan(row * n, n), options, scratch, book._names.AsSpan(row * capacity, capacity), book._weights.AsSpan(row * capacity, capacity));
-                return scratch;
-            },
-            _ => { });
+                var scratch = new Scratch(n);
+                var end = (int)((long)(block + 1) * t / blocks);
+                for (var row = (int)((long)block * t / blocks); row < end; row++)
+                {
+                    book.Count[row] = BuildRow(signalArray.AsSpan(row * n, n), options, scratch, book._names.AsSpan(row * capacity, capacity), book._weights.AsSpan(row * capacity, capacity));
+                }
+            });
         return book;
     }
 

@@ -38,9 +38,9 @@ public static class VectorisedBacktest
             throw new ArgumentException($"The targets cover {targets.T} bars but the inputs {inputs.T}.");
         }
 
-        // Close execution runs as dense SIMD sweeps; next-open execution, with its two legs a bar, on the held names.
+        // Close execution runs as the specialised sparse pass; next-open execution, with its two legs a bar, in the engine.
         return options.Execution == ExecutionTiming.Close
-            ? new DenseBookPass(inputs, targets, options).Run()
+            ? new SparseBookPass(inputs, targets, options).Run()
             : new Engine(inputs, targets, options).Run();
     }
 
