@@ -174,14 +174,15 @@ internal sealed class ExtremeSelector(int n)
     /// Names below the low bucket → <c>_below</c>, above the high bucket → <c>_above</c>; names in the low bucket →
     /// <c>_lowNames</c>, in the high bucket (when it differs) → <c>_highNames</c>. Non-finite values are skipped.
     /// </summary>
-    private void Partition(int length, int lowBucket, int highBucket, out int nb, out int nt, out int nLow, out int nHigh)
+    private void Partition(int length, int lowBucket, int highBucket, out int belowCount, out int aboveCount, out int lowCount, out int highCount)
     {
+        // Counters are locals (registers); out parameters would put every append through memory.
+        int nb = 0, nt = 0, nLow = 0, nHigh = 0;
         ref var v = ref MemoryMarshal.GetArrayDataReference(_values);
         ref var below = ref MemoryMarshal.GetArrayDataReference(_below);
         ref var above = ref MemoryMarshal.GetArrayDataReference(_above);
         ref var lowNames = ref MemoryMarshal.GetArrayDataReference(_lowNames);
         ref var highNames = ref MemoryMarshal.GetArrayDataReference(_highNames);
-        nb = nt = nLow = nHigh = 0;
         var j = 0;
         if (Avx512F.IsSupported)
         {
@@ -194,11 +195,11 @@ internal sealed class ExtremeSelector(int n)
                 var values = Vector512.LoadUnsafe(ref v, (nuint)j);
                 var bucket = Vector512.ShiftRightLogical(values, Shift).AsInt32();
                 var finite = ~Vector512.Equals(values, Vector512<uint>.Zero).AsInt32();
-                Append(Vector512.LessThan(bucket, lowV) & finite, names, ref below, ref nb);
-                Append(Vector512.GreaterThan(bucket, highV), names, ref above, ref nt);
+                nb = Append(Vector512.LessThan(bucket, lowV) & finite, names, ref below, nb);
+                nt = Append(Vector512.GreaterThan(bucket, highV), names, ref above, nt);
                 var inLow = Vector512.Equals(bucket, lowV);
-                Append(inLow, names, ref lowNames, ref nLow);
-                Append(Vector512.Equals(bucket, highV) & ~inLow, names, ref highNames, ref nHigh);
+                nLow = Append(inLow, names, ref lowNames, nLow);
+                nHigh = Append(Vector512.Equals(bucket, highV) & ~inLow, names, ref highNames, nHigh);
             }
         }
 
@@ -228,20 +229,19 @@ internal sealed class ExtremeSelector(int n)
                 Unsafe.Add(ref highNames, nHigh++) = j;
             }
         }
+
+        (belowCount, aboveCount, lowCount, highCount) = (nb, nt, nLow, nHigh);
     }
 
-    /// <summary>Packs the selected lanes at <paramref name="count"/> (the buffer has a vector's slack at its end).</summary>
+    /// <summary>Packs the selected lanes at <paramref name="count"/> (the buffer has a vector's slack at its end); returns the new count.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Append(Vector512<int> mask, Vector512<int> names, ref int buffer, ref int count)
+    private static int Append(Vector512<int> mask, Vector512<int> names, ref int buffer, int count)
     {
+        // No early exit: whether a vector has a selected lane is a coin toss, and a mispredicted branch costs more
+        // than packing and storing an empty vector.
         var bits = mask.ExtractMostSignificantBits();
-        if (bits == 0)
-        {
-            return;
-        }
-
         Avx512F.Compress(Vector512<int>.Zero, mask, names).StoreUnsafe(ref buffer, (nuint)count);
-        count += BitOperations.PopCount(bits);
+        return count + BitOperations.PopCount(bits);
     }
 
     private Span<ulong> Keys(ReadOnlySpan<int> names, ulong[] keys)

@@ -4,20 +4,36 @@ namespace QuantPipeline.Core.Backtest;
 /// Target weights per signal row, sparse: row t holds <see cref="Count"/>[t] (name, weight) pairs. Built once per
 /// portfolio construction and shared by every variant that differs only in costs, timing or rebalancing.
 /// Only names with a finite signal are candidates; what caps remove stays in cash.
+/// Equal-weight books (quantiles, top-k) keep two weights per row — the first <c>split</c> names carry the first,
+/// the rest the second — instead of one per name; the per-name array is built only if <see cref="Weights"/> is asked for.
 /// </summary>
 public sealed class TargetBook
 {
     private readonly int _capacity;
     private readonly int[] _names;
-    private readonly double[] _weights;
+    private readonly int[]? _split;
+    private readonly double[]? _first;
+    private readonly double[]? _second;
+    private readonly Lock _materialise = new();
+    private double[]? _weights;
 
-    private TargetBook(int t, int capacity)
+    private TargetBook(int t, int capacity, bool equalWeight)
     {
         T = t;
         _capacity = capacity;
         // Uninitialised: a row is read only up to its count, and every such entry is written by the build.
         _names = GC.AllocateUninitializedArray<int>((long)t * capacity > int.MaxValue ? throw new ArgumentException("The target book is too large; backtest in time chunks.") : t * capacity);
-        _weights = GC.AllocateUninitializedArray<double>(t * capacity);
+        if (equalWeight)
+        {
+            _split = new int[t];
+            _first = new double[t];
+            _second = new double[t];
+        }
+        else
+        {
+            _weights = GC.AllocateUninitializedArray<double>(t * capacity);
+        }
+
         Count = new int[t];
     }
 
@@ -27,7 +43,33 @@ public sealed class TargetBook
 
     public ReadOnlySpan<int> Names(int row) => _names.AsSpan(row * _capacity, Count[row]);
 
-    public ReadOnlySpan<double> Weights(int row) => _weights.AsSpan(row * _capacity, Count[row]);
+    public ReadOnlySpan<double> Weights(int row) => (_weights ?? Materialise()).AsSpan(row * _capacity, Count[row]);
+
+    /// <summary>The weight of the <paramref name="s"/>-th target of <paramref name="row"/>.</summary>
+    internal double Weight(int row, int s) =>
+        _split is null ? _weights![row * _capacity + s] : s < _split[row] ? _first![row] : _second![row];
+
+    private double[] Materialise()
+    {
+        lock (_materialise)
+        {
+            if (_weights is null)
+            {
+                var weights = new double[_names.Length];
+                for (var row = 0; row < T; row++)
+                {
+                    for (var s = 0; s < Count[row]; s++)
+                    {
+                        weights[row * _capacity + s] = Weight(row, s);
+                    }
+                }
+
+                _weights = weights;
+            }
+
+            return _weights;
+        }
+    }
 
     /// <summary>Targets for every signal row; rows are independent and built in parallel.</summary>
     public static TargetBook Build(ReadOnlySpan<float> signal, int t, int n, BacktestOptions options, int maxDegreeOfParallelism = -1) =>
@@ -50,7 +92,8 @@ public sealed class TargetBook
             PortfolioConstruction.LongOnlyTopK => Math.Min(n, options.TopK),
             _ => n,
         };
-        var book = new TargetBook(t, capacity);
+        var equalWeight = options.Construction is PortfolioConstruction.LongShortQuantile or PortfolioConstruction.LongOnlyTopK;
+        var book = new TargetBook(t, capacity, equalWeight);
         var signalArray = signal;
 
         // Blocks of rows, one scratch per block: rows cost the same, so a few blocks per core balance the load.
@@ -66,7 +109,15 @@ public sealed class TargetBook
                 var end = (int)((long)(block + 1) * t / blocks);
                 for (var row = (int)((long)block * t / blocks); row < end; row++)
                 {
-                    book.Count[row] = BuildRow(signalArray.AsSpan(row * n, n), options, scratch, book._names.AsSpan(row * capacity, capacity), book._weights.AsSpan(row * capacity, capacity));
+                    var weights = equalWeight ? scratch.Raw.AsSpan(0, capacity) : book._weights.AsSpan(row * capacity, capacity);
+                    var count = BuildRow(signalArray.AsSpan(row * n, n), options, scratch, book._names.AsSpan(row * capacity, capacity), weights);
+                    book.Count[row] = count;
+                    if (equalWeight && count > 0)
+                    {
+                        // Quantiles: the long side first, then the short side; top-k: one side.
+                        var split = options.Construction == PortfolioConstruction.LongShortQuantile ? count / 2 : count;
+                        (book._split![row], book._first![row], book._second![row]) = (split, weights[0], weights[count - 1]);
+                    }
                 }
             });
         return book;

@@ -274,13 +274,12 @@ public static class VectorisedBacktest
             var gaps = atOpen ? inputs.OpenGap.AsSpan(bar * _n, _n) : default;
 
             var names = targets.Names(signalRow);
-            var weights = targets.Weights(signalRow);
             for (var s = 0; s < names.Length; s++)
             {
                 var j = names[s];
                 if (Tradable(returns, gaps, atOpen, j))
                 {
-                    _target[j] = weights[s];
+                    _target[j] = targets.Weight(signalRow, s);
                     _isTarget[j] = true;
                 }
             }
