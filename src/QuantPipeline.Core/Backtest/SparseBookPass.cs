@@ -33,6 +33,7 @@ internal sealed class SparseBookPass(BacktestInputs inputs, TargetBook targets, 
         var held = 0;
         var returnsPanel = inputs.Returns;
         var borrowRate = options.BorrowBpsPerYear * 1e-4 / options.PeriodsPerYear;
+        var uniformCosts = _uniformCosts;
         for (var i = 0; i < t; i++)
         {
             var offset = i * n;
@@ -96,7 +97,10 @@ internal sealed class SparseBookPass(BacktestInputs inputs, TargetBook targets, 
                 }
 
                 // Targets without a price at the fill stay in cash; a held name is never unpriced here (closed above).
+                targets.WaitRow(signalRow);
                 var targetNames = targets.Names(signalRow);
+                var equalWeight = targets.Sides(signalRow, out var split, out var first, out var second);
+                var targetWeights = equalWeight ? default : targets.Weights(signalRow);
                 var count = 0;
                 for (var s = 0; s < targetNames.Length; s++)
                 {
@@ -106,7 +110,7 @@ internal sealed class SparseBookPass(BacktestInputs inputs, TargetBook targets, 
                         continue;
                     }
 
-                    var goal = targets.Weight(signalRow, s);
+                    var goal = equalWeight ? (s < split ? first : second) : targetWeights[s];
                     var size = Math.Abs(goal - current[j]);
                     if ((s & 1) == 0)
                     {
@@ -117,7 +121,7 @@ internal sealed class SparseBookPass(BacktestInputs inputs, TargetBook targets, 
                         turnover1 += size;
                     }
 
-                    if (!_uniformCosts)
+                    if (!uniformCosts)
                     {
                         var (spreadCost, impactCost) = Costs(size, i, j, signalRow);
                         spread += spreadCost;
@@ -147,7 +151,7 @@ internal sealed class SparseBookPass(BacktestInputs inputs, TargetBook targets, 
                         turnover1 += size;
                     }
 
-                    if (!_uniformCosts)
+                    if (!uniformCosts)
                     {
                         var (spreadCost, impactCost) = Costs(size, i, j, signalRow);
                         spread += spreadCost;

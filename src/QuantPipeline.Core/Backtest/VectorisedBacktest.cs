@@ -22,7 +22,21 @@ public static class VectorisedBacktest
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
         inputs.Validate(options);
-        return Run(inputs, TargetBook.Build(inputs.Signal, inputs.T, inputs.N, options), options);
+        if (options.Execution != ExecutionTiming.Close)
+        {
+            return Run(inputs, TargetBook.Build(inputs.Signal, inputs.T, inputs.N, options), options);
+        }
+
+        // The close pass reads the target rows in order, so it starts while they are still being selected.
+        var targets = TargetBook.StartBuild(inputs.Signal, inputs.T, inputs.N, options);
+        try
+        {
+            return Run(inputs, targets, options);
+        }
+        finally
+        {
+            targets.FinishBuild();
+        }
     }
 
     /// <summary>Runs on targets built beforehand (shared by variants that differ only in timing or costs).</summary>
