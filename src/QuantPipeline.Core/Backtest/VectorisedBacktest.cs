@@ -22,7 +22,21 @@ public static class VectorisedBacktest
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(options);
         inputs.Validate(options);
-        return Run(inputs, TargetBook.Build(inputs.Signal, inputs.T, inputs.N, options), options);
+        if (options.Execution != ExecutionTiming.Close)
+        {
+            return Run(inputs, TargetBook.Build(inputs.Signal, inputs.T, inputs.N, options), options);
+        }
+
+        // The close pass reads the target rows in order, so it starts while they are still being selected.
+        var targets = TargetBook.StartBuild(inputs.Signal, inputs.T, inputs.N, options);
+        try
+        {
+            return Run(inputs, targets, options);
+        }
+        finally
+        {
+            targets.FinishBuild();
+        }
     }
 
     /// <summary>Runs on targets built beforehand (shared by variants that differ only in timing or costs).</summary>
@@ -38,9 +52,9 @@ public static class VectorisedBacktest
             throw new ArgumentException($"The targets cover {targets.T} bars but the inputs {inputs.T}.");
         }
 
-        // Close execution runs as dense SIMD sweeps; next-open execution, with its two legs a bar, on the held names.
+        // Close execution runs as the specialised sparse pass; next-open execution, with its two legs a bar, in the engine.
         return options.Execution == ExecutionTiming.Close
-            ? new DenseBookPass(inputs, targets, options).Run()
+            ? new SparseBookPass(inputs, targets, options).Run()
             : new Engine(inputs, targets, options).Run();
     }
 
@@ -274,13 +288,12 @@ public static class VectorisedBacktest
             var gaps = atOpen ? inputs.OpenGap.AsSpan(bar * _n, _n) : default;
 
             var names = targets.Names(signalRow);
-            var weights = targets.Weights(signalRow);
             for (var s = 0; s < names.Length; s++)
             {
                 var j = names[s];
                 if (Tradable(returns, gaps, atOpen, j))
                 {
-                    _target[j] = weights[s];
+                    _target[j] = targets.Weight(signalRow, s);
                     _isTarget[j] = true;
                 }
             }
