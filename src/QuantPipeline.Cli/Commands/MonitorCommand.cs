@@ -33,7 +33,7 @@ public static class MonitorCommand
         var command = new Command(
             "monitor",
             """
-            Monitors the production model (latest approved version) at a date: PSI, KS and Jensen–Shannon drift of
+            Monitors the production model (the production alias, or the latest approved version trained by the date) at a date: PSI, KS and Jensen–Shannon drift of
             every feature and of the predictions against the training reference, missing-rate change, realised IC,
             Rank IC and long-short PnL with rolling Sharpe against validation, CUSUM and Page–Hinkley change detection
             on the IC, and data quality (missing sessions, universe shrinkage, NaN bursts, price jumps). Alerts go to
