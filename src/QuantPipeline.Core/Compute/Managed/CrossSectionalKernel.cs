@@ -2,7 +2,10 @@ using System.Runtime.CompilerServices;
 
 namespace QuantPipeline.Core.Compute.Managed;
 
-/// <summary>Cross-sectional kernels, one timestamp (row) at a time, rows split across threads.</summary>
+/// <summary>
+/// Cross-sectional kernels, one timestamp (row) at a time, rows split across threads. Rank alone may run in place
+/// (dst = src), which the fused F8 kernel uses for its 30-bar return.
+/// </summary>
 internal static unsafe class CrossSectionalKernel
 {
     internal static void Run(CrossSectionalOp op, float* src, bool* mask, float* dst, int t, int n, CrossSectionalSpec spec)
@@ -45,8 +48,9 @@ internal static unsafe class CrossSectionalKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rank(RowSorter sorter, float* row, bool* mask, Span<float> outRow, int n)
     {
-        outRow.Fill(float.NaN);
+        // Sorting first copies the row's values out, so the rank may overwrite its input (dst = src).
         sorter.Sort(row, mask, n);
+        outRow.Fill(float.NaN);
         var sorted = sorter.Sorted;
         var m = sorted.Length;
         var halfOverCount = 0.5 / m;
