@@ -45,32 +45,11 @@ internal static unsafe class CrossSectionalKernel
         }, _ => { });
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rank(RowSorter sorter, float* row, bool* mask, Span<float> outRow, int n)
     {
-        // Sorting first copies the row's values out, so the rank may overwrite its input (dst = src).
-        sorter.Sort(row, mask, n);
-        outRow.Fill(float.NaN);
-        var sorted = sorter.Sorted;
-        var m = sorted.Length;
-        var halfOverCount = 0.5 / m;
-        for (var a = 0; a < m;)
+        fixed (float* output = outRow)
         {
-            var key = sorted[a] >> 32;
-            var b = a + 1;
-            while (b < m && sorted[b] >> 32 == key)
-            {
-                b++;
-            }
-
-            // Ranks a+1..b share their average, as a fraction of the valid count.
-            var pct = (float)((a + 1 + b) * halfOverCount);
-            for (var k = a; k < b; k++)
-            {
-                outRow[(int)(uint)sorted[k]] = pct;
-            }
-
-            a = b;
+            sorter.Rank(row, mask, n, output);
         }
     }
 

@@ -49,6 +49,108 @@ internal sealed class RowSorter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal unsafe void Sort(float* row, bool* mask, int n)
     {
+        if (!SortByBucket(row, mask, n, null))
+        {
+            return;
+        }
+
+        // Replace each bucket by the exact key; runs of a shared bucket are then put in exact order.
+        var items = _items;
+        var m = Count;
+        var runStart = 0;
+        var runBucket = items[0] >> 32;
+        for (var k = 0; k < m; k++)
+        {
+            var item = items[k];
+            if (item >> 32 != runBucket)
+            {
+                SortRun(items, runStart, k);
+                runStart = k;
+                runBucket = item >> 32;
+            }
+
+            items[k] = ((ulong)Key(row[(uint)item]) << 32) | (uint)item;
+        }
+
+        SortRun(items, runStart, m);
+    }
+
+    /// <summary>
+    /// Percentile ranks (average ties, in (0, 1]) of the row's members that are finite; NaN elsewhere.
+    /// <paramref name="output"/> may be <paramref name="row"/> itself. A value alone in its bucket cannot tie, so only
+    /// the rare shared buckets need exact keys.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal unsafe void Rank(float* row, bool* mask, int n, float* output)
+    {
+        var bucketed = SortByBucket(row, mask, n, output);
+        var items = _items;
+        var m = Count;
+        var halfOverCount = 0.5 / m;
+        if (!bucketed)
+        {
+            // Sorted already: at most one value, or all equal (one tie group).
+            for (var k = 0; k < m; k++)
+            {
+                output[(uint)items[k]] = (float)((1 + m) * halfOverCount);
+            }
+
+            return;
+        }
+
+        for (var a = 0; a < m;)
+        {
+            var bucket = items[a] >> 32;
+            var e = a + 1;
+            while (e < m && items[e] >> 32 == bucket)
+            {
+                e++;
+            }
+
+            if (e == a + 1)
+            {
+                output[(uint)items[a]] = (float)((2 * a + 2) * halfOverCount);
+                a = e;
+                continue;
+            }
+
+            // A shared bucket: exact keys (its cells are not yet overwritten), exact order, then tie groups.
+            for (var k = a; k < e; k++)
+            {
+                items[k] = ((ulong)Key(row[(uint)items[k]]) << 32) | (uint)items[k];
+            }
+
+            SortRun(items, a, e);
+            for (var g = a; g < e;)
+            {
+                var key = items[g] >> 32;
+                var h = g + 1;
+                while (h < e && items[h] >> 32 == key)
+                {
+                    h++;
+                }
+
+                // Ranks g+1..h share their average, as a fraction of the valid count.
+                var pct = (float)((g + 1 + h) * halfOverCount);
+                for (var k = g; k < h; k++)
+                {
+                    output[(uint)items[k]] = pct;
+                }
+
+                g = h;
+            }
+
+            a = e;
+        }
+    }
+
+    /// <summary>
+    /// Gathers the valid cells (writing NaN to <paramref name="invalidOutput"/> at the others, when given) and sorts them
+    /// by bucket, the bucket in the high half of each item. False when no bucketing was needed: then the items are
+    /// already final (key above index) and in order.
+    /// </summary>
+    private unsafe bool SortByBucket(float* row, bool* mask, int n, float* invalidOutput)
+    {
         var items = _items;
         var m = 0;
         float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
@@ -61,18 +163,22 @@ internal sealed class RowSorter
                 lo = Math.Min(lo, v);
                 hi = Math.Max(hi, v);
             }
+            else if (invalidOutput != null)
+            {
+                invalidOutput[j] = float.NaN;
+            }
         }
 
         Count = m;
         if (m < 2 || lo == hi)
         {
-            // Already in order: one value, or all equal (equal keys, ascending indices).
+            // One value, or all equal (equal keys, ascending indices).
             for (var k = 0; k < m; k++)
             {
                 items[k] |= (ulong)Key(row[(int)items[k]]) << 32;
             }
 
-            return;
+            return false;
         }
 
         // (v − lo)·scale is non-decreasing in v in floating point and stays within [0, Range].
@@ -91,25 +197,7 @@ internal sealed class RowSorter
         var swap = _swap;
         Scatter(items, swap, m, histogram[..Buckets], 32);
         Scatter(swap, items, m, histogram[Buckets..], 32 + Bits);
-
-        // Replace each bucket by the exact key; runs of a shared bucket are then put in exact order.
-        var runStart = 0;
-        var runBucket = items[0] >> 32;
-        for (var k = 0; k < m; k++)
-        {
-            var item = items[k];
-            var j = (uint)item;
-            if (item >> 32 != runBucket)
-            {
-                SortRun(items, runStart, k);
-                runStart = k;
-                runBucket = item >> 32;
-            }
-
-            items[k] = ((ulong)Key(row[j]) << 32) | j;
-        }
-
-        SortRun(items, runStart, m);
+        return true;
     }
 
     private static void Scatter(ulong[] from, ulong[] to, int m, Span<int> counts, int shift)
