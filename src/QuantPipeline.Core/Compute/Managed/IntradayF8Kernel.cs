@@ -15,8 +15,6 @@ namespace QuantPipeline.Core.Compute.Managed;
 /// </summary>
 internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
 {
-    internal const int OutputCount = 10;
-
     private const double RecomputeRatio = 65536.0;
 
     // Per-symbol float64 state, one vector each: three moment series (shift, s1, s2, count, peak), the EWM of the
