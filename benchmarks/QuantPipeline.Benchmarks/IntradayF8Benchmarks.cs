@@ -4,7 +4,10 @@ using QuantPipeline.Core.Features;
 
 namespace QuantPipeline.Benchmarks;
 
-/// <summary>W1: the F8 feature set on intraday-3000, per backend (outputs and workspace preallocated).</summary>
+/// <summary>
+/// W1: the F8 feature set on intraday-3000, per backend (outputs and workspace preallocated). <c>F8</c> is the default
+/// path (the fused kernel on the managed backend); <c>F8PerKernel</c> the composition of ~20 kernel passes.
+/// </summary>
 [MemoryDiagnoser]
 public class IntradayF8Benchmarks
 {
@@ -28,6 +31,9 @@ public class IntradayF8Benchmarks
 
     [Benchmark]
     public void F8() => IntradayF8.Compute(_backend, _close, _volume, default, IntradayData.Bars, IntradayData.Symbols, _outputs, _workspace!);
+
+    [Benchmark]
+    public void F8PerKernel() => IntradayF8.ComputePerKernel(_backend, _close, _volume, default, IntradayData.Bars, IntradayData.Symbols, _outputs, _workspace!);
 
     [GlobalCleanup]
     public void Cleanup() => _workspace?.Dispose();

@@ -8,7 +8,8 @@ namespace QuantPipeline.Benchmarks;
 
 /// <summary>
 /// Side-by-side measurements for benchmarks/peers/run_peers.sh, each printing one "key=value" result line:
-/// <c>peer f8 [managed|native] [runs]</c> (in-process median, same data as the BenchmarkDotNet W1 benchmark),
+/// <c>peer f8 [managed|native|managed-kernels|native-kernels] [runs]</c> (in-process median, same data as the BenchmarkDotNet
+/// W1 benchmark; "-kernels" times the per-kernel composition),
 /// <c>peer duckdb [threads]</c> (W1 items 2–4 and 6–9 as DuckDB window SQL on the same shape) and
 /// <c>peer bandwidth</c> (read and copy bandwidth on two threads: the physical bound of W1).
 /// </summary>
@@ -29,7 +30,7 @@ public static class PeerRunner
                 Bandwidth();
                 return 0;
             default:
-                Console.Error.WriteLine("usage: peer f8 [managed|native] [runs] | peer duckdb [threads] | peer bandwidth");
+                Console.Error.WriteLine("usage: peer f8 [managed|native][-kernels] [runs] | peer duckdb [threads] | peer bandwidth");
                 return 2;
         }
     }
@@ -39,19 +40,36 @@ public static class PeerRunner
         var (close, volume) = IntradayData.Generate();
         var outputs = IntradayF8.Names.Select(_ => new float[close.Length]).ToArray();
         using var workspace = new IntradayF8.Workspace(IntradayData.Bars, IntradayData.Symbols);
-        var backend = ComputeBackends.Create(backendName);
+        // "<backend>-kernels" times the per-kernel composition instead of the backend's default F8 path.
+        var perKernel = backendName.EndsWith("-kernels", StringComparison.Ordinal);
+        var backend = ComputeBackends.Create(perKernel ? backendName[..^"-kernels".Length] : backendName);
         var times = new List<double>();
+        // CPU time of the process per call as well: on a shared machine it moves far less with the load than wall time.
+        var cpu = new List<double>();
+        using var process = Process.GetCurrentProcess();
         for (var r = 0; r < runs + 2; r++)
         {
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
-            IntradayF8.Compute(backend, close, volume, default, IntradayData.Bars, IntradayData.Symbols, outputs, workspace);
+            if (perKernel)
+            {
+                IntradayF8.ComputePerKernel(backend, close, volume, default, IntradayData.Bars, IntradayData.Symbols, outputs, workspace);
+            }
+            else
+            {
+                IntradayF8.Compute(backend, close, volume, default, IntradayData.Bars, IntradayData.Symbols, outputs, workspace);
+            }
+
             if (r >= 2)
             {
                 times.Add(sw.Elapsed.TotalMilliseconds);
+                process.Refresh();
+                cpu.Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
             }
         }
 
-        Console.WriteLine($"f8_{backend.Name}_median_ms={Median(times):F1} runs={runs} min_ms={times.Min():F1}");
+        Console.WriteLine($"f8_{backend.Name}{(perKernel ? "_kernels" : "")}_median_ms={Median(times):F1} runs={runs} min_ms={times.Min():F1} cpu_median_ms={Median(cpu):F0}");
     }
 
     private static void DuckDb(int threads)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# W1 side by side in one session: the managed and native F8 (in-process medians), pandas, DuckDB window SQL and the
+# W1 side by side in one session: the managed F8 (fused), the managed per-kernel composition and the native F8
+# (in-process medians), pandas, DuckDB window SQL and the
 # memory-bandwidth bound, then the ratios. Usage: benchmarks/peers/run_peers.sh [pandas runs] [f8 runs]
 # Needs /usr/bin/python3 with pandas (Debian: apt-get install python3-pandas); DuckDB runs in-process via DuckDB.NET.
 set -euo pipefail
@@ -16,6 +17,7 @@ results=$(mktemp)
 {
   run bandwidth
   run f8 managed "$f8_runs"
+  run f8 managed-kernels "$f8_runs"
   run f8 native "$f8_runs"
   /usr/bin/python3 benchmarks/peers/pandas_w1.py "$pandas_runs"
   run duckdb 2
@@ -32,11 +34,11 @@ for line in open(sys.argv[1]):
             pass
 pandas = values.get("pandas_w1_median_ms")
 duck = values.get("duckdb_w1_ms")
-for name in ("f8_managed_median_ms", "f8_native_median_ms"):
+for name in ("f8_managed_median_ms", "f8_managed_kernels_median_ms", "f8_native_median_ms"):
     ms = values.get(name)
     if ms is None:
         continue
-    parts = [f"{name.split('_')[1]}: {ms:.0f} ms"]
+    parts = [f"{name[3:-10]}: {ms:.0f} ms"]
     if pandas:
         parts.append(f"{pandas / ms:.0f}x pandas")
     if duck:

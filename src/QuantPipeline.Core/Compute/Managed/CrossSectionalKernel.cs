@@ -2,7 +2,10 @@ using System.Runtime.CompilerServices;
 
 namespace QuantPipeline.Core.Compute.Managed;
 
-/// <summary>Cross-sectional kernels, one timestamp (row) at a time, rows split across threads.</summary>
+/// <summary>
+/// Cross-sectional kernels, one timestamp (row) at a time, rows split across threads. Rank alone may run in place
+/// (dst = src), which the fused F8 kernel uses for its 30-bar return.
+/// </summary>
 internal static unsafe class CrossSectionalKernel
 {
     internal static void Run(CrossSectionalOp op, float* src, bool* mask, float* dst, int t, int n, CrossSectionalSpec spec)
@@ -42,31 +45,11 @@ internal static unsafe class CrossSectionalKernel
         }, _ => { });
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rank(RowSorter sorter, float* row, bool* mask, Span<float> outRow, int n)
     {
-        outRow.Fill(float.NaN);
-        sorter.Sort(row, mask, n);
-        var sorted = sorter.Sorted;
-        var m = sorted.Length;
-        var halfOverCount = 0.5 / m;
-        for (var a = 0; a < m;)
+        fixed (float* output = outRow)
         {
-            var key = sorted[a] >> 32;
-            var b = a + 1;
-            while (b < m && sorted[b] >> 32 == key)
-            {
-                b++;
-            }
-
-            // Ranks a+1..b share their average, as a fraction of the valid count.
-            var pct = (float)((a + 1 + b) * halfOverCount);
-            for (var k = a; k < b; k++)
-            {
-                outRow[(int)(uint)sorted[k]] = pct;
-            }
-
-            a = b;
+            sorter.Rank(row, mask, n, output);
         }
     }
 

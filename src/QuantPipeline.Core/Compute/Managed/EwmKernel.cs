@@ -64,7 +64,8 @@ internal readonly unsafe struct EwmKernel : IColumnKernel
         }
     }
 
-    /// <summary>One step of pandas' ewm mean for a vector of symbols (shared with the RSI kernel).</summary>
+    /// <summary>One step of pandas' ewm mean for a vector of symbols (shared with the RSI and fused F8 kernels).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Step<TV, TL>(ref TV mean, ref TV oldWeight, ref TV observations, TV x, TV decay, TV newWeight, TV one, bool adjust)
         where TV : struct
         where TL : IDoubleLanes<TV>

@@ -22,6 +22,20 @@ internal static class ColumnKernel
         where TK : struct, IColumnKernel =>
         ColumnBlocks.For(n, (first, count) => RunBlock(kernel, first, count));
 
+    /// <summary>Runs the kernel over all n symbols in parallel column blocks of <paramref name="width"/> symbols.</summary>
+    internal static void Run<TK>(TK kernel, int n, int width)
+        where TK : struct, IColumnKernel
+    {
+        var blocks = (n + width - 1) / width;
+        if (blocks <= 1)
+        {
+            RunBlock(kernel, 0, n);
+            return;
+        }
+
+        Parallel.For(0, blocks, b => RunBlock(kernel, b * width, Math.Min(width, n - b * width)));
+    }
+
     private static void RunBlock<TK>(TK kernel, int first, int count)
         where TK : struct, IColumnKernel
     {

@@ -1,0 +1,482 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace QuantPipeline.Core.Compute.Managed;
+
+/// <summary>
+/// The time-series part of the F8 feature set in one sweep along time per column block: every row of a block reads
+/// close and volume once and writes nine outputs, with all rolling state in float64 lanes per symbol, instead of the
+/// ~20 passes over [t, n] buffers of the per-kernel composition. Semantics are those of the separate kernels
+/// (<see cref="RollingMomentsKernel{TOp}"/> with its recompute trigger, <see cref="RollingExtremaKernel{TOp}"/>,
+/// <see cref="EwmKernel"/>, <see cref="RsiKernel"/>); the returns are the element-wise float32 operator, so the
+/// 30-bar return handed to the cross-sectional rank is bit-identical to the per-kernel path.
+/// Output slots: 0 ret_1, 1 mean(c)/c − 1, 2 std(ret_1), 3 z(c), 4 EWM(ret_1), 5 max(c)/c, 6 min(c)/c, 7 z(v),
+/// 8 the 30-bar return (ranked afterwards, in place), 9 RSI.
+/// </summary>
+internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
+{
+    private const double RecomputeRatio = 65536.0;
+
+    // Per-symbol float64 state, one vector each: three moment series (shift, s1, s2, count, peak), the EWM of the
+    // return (mean, old weight), RSI (gain, loss, shared old weight, observations) and the extrema prefixes.
+    private const int CloseMoments = 0;
+    private const int ReturnMoments = 5;
+    private const int VolumeMoments = 10;
+    private const int EwmMean = 15;
+    private const int EwmWeight = 16;
+    private const int RsiGain = 17;
+    private const int RsiLoss = 18;
+    private const int RsiWeight = 19;
+    private const int RsiObservations = 20;
+    private const int PrefixMax = 21;
+    private const int PrefixMin = 22;
+    private const int StateRows = 23;
+
+    private readonly float* _close;
+    private readonly float* _volume;
+    private readonly float** _outputs;
+    private readonly int _t;
+    private readonly int _n;
+    private readonly int _window;
+    private readonly int _rsiPeriod;
+    private readonly double _ewmAlpha;
+
+    public IntradayF8Kernel(float* close, float* volume, float** outputs, int t, int n, int window, int rsiPeriod, double ewmAlpha)
+    {
+        _close = close;
+        _volume = volume;
+        _outputs = outputs;
+        _t = t;
+        _n = n;
+        _window = window;
+        _rsiPeriod = rsiPeriod;
+        _ewmAlpha = ewmAlpha;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run<TV, TL>(int first, int count)
+        where TV : struct
+        where TL : IDoubleLanes<TV>
+    {
+        var window = _window;
+        var n = _n;
+        var lanes = TL.Count;
+        // One record of StateRows vectors per vector of symbols, so every field is a fixed offset from one pointer.
+        var state = new double[StateRows * count];
+        for (var v = 0; v < count; v += lanes)
+        {
+            var record = v * StateRows;
+            Array.Fill(state, double.NaN, record + EwmMean * lanes, lanes);
+            Array.Fill(state, 1.0, record + EwmWeight * lanes, lanes);
+            Array.Fill(state, double.NaN, record + RsiGain * lanes, 2 * lanes);
+            Array.Fill(state, 1.0, record + RsiWeight * lanes, lanes);
+        }
+
+        // Suffix extrema of the previous window-long segment (van Herk / Gil-Werman), float32 as the values are.
+        var suffixes = new float[2 * window * count];
+        var pending = new long[3 * (count / lanes + 1)];
+        var pendingCount = 0;
+
+        var zero = TL.Broadcast(0);
+        var one = TL.Broadcast(1);
+        var nan = TL.Broadcast(double.NaN);
+        var negativeInfinity = TL.Broadcast(double.NegativeInfinity);
+        var positiveInfinity = TL.Broadcast(double.PositiveInfinity);
+        var hundred = TL.Broadcast(100);
+        var fifty = TL.Broadcast(50);
+        var required = TL.Broadcast(window);
+        var rsiRequired = TL.Broadcast(_rsiPeriod);
+        var ewmDecay = TL.Broadcast(1 - _ewmAlpha);
+        var rsiAlpha = 1.0 / _rsiPeriod;
+        var rsiDecay = TL.Broadcast(1 - rsiAlpha);
+        var rsiWeight = TL.Broadcast(rsiAlpha);
+        var nearOne = TL.Broadcast(1e-24);
+
+        float* ret1 = _outputs[0], maRatio = _outputs[1], vol = _outputs[2], zClose = _outputs[3], ewma = _outputs[4];
+        float* maxRatio = _outputs[5], minRatio = _outputs[6], zVolume = _outputs[7], ret30 = _outputs[8], rsi = _outputs[9];
+
+        fixed (double* s = state)
+        fixed (float* suffixBase = suffixes)
+        fixed (long* pendingBase = pending)
+        {
+            float* suffixMax = suffixBase, suffixMin = suffixBase + (long)window * count;
+            for (var i = 0; i < _t; i++)
+            {
+                var offset = (long)i * n + first;
+                var row = _close + offset;
+                var leaving = i >= window;
+                var back = (long)window * n;
+
+                // The returns are float32 element-wise operations, as Returns() computes them.
+                Returns(row, i >= 1 ? row - n : null, ret1 + offset, count);
+                Returns(row, leaving ? row - back : null, ret30 + offset, count);
+
+                // A new segment of the extrema: suffix extrema of the last `window` rows, computed once per segment.
+                var segmentStart = i % window == 0;
+                var segment = i - i % window;
+                if (segmentStart && leaving)
+                {
+                    Suffixes<TV, TL>(row, n, window, count, suffixMax, suffixMin, negativeInfinity, positiveInfinity);
+                }
+
+                var combine = leaving && i - window + 1 < segment;
+                var suffixRow = (long)(i - window + 1 - (segment - window)) * count;
+
+                for (var l = 0; l < count; l += lanes)
+                {
+                    var at = offset + l;
+                    var st = s + (long)l * StateRows;
+                    var x = TL.LoadWiden(ref _close[at]);
+                    var fx = TL.IsFinite(x);
+
+                    // Close: moments, mean ratio and z-score.
+                    var y = leaving ? TL.LoadWiden(ref _close[at - back]) : nan;
+                    var kc = Moments<TV, TL>(st + CloseMoments * lanes, x, y, leaving, out var dc, out var s1c, out var m2c, out var bits);
+                    if (bits != 0)
+                    {
+                        pendingBase[pendingCount++] = ((long)l << 32) | ((long)Series.Close << 16) | bits;
+                    }
+
+                    var validC = TL.GreaterThanOrEqual(kc, required);
+                    // With u = k·(x − mean) = k·(x − shift) − Σ(x − shift): (mean − x)/x = −u/(k·x) and
+                    // z = u·√((k − 1)/(k·kM2)); one division serves all four ratios to x.
+                    var u = TL.Subtract(TL.Multiply(kc, dc), s1c);
+                    var overKx = TL.Divide(one, TL.Multiply(kc, x));
+                    var rc = TL.Multiply(kc, overKx);
+                    TL.StoreNarrow(TL.Select(validC, TL.Subtract(zero, TL.Multiply(u, overKx)), nan), ref maRatio[at]);
+                    TL.StoreNarrow(TL.Select(validC, TL.Multiply(u, ScaledInverseStd<TV, TL>(kc, m2c)), nan), ref zClose[at]);
+
+                    // Extrema of close: prefix of this segment combined with the previous segment's suffix.
+                    var hMax = segmentStart ? negativeInfinity : TL.Load(ref st[PrefixMax * lanes]);
+                    var hMin = segmentStart ? positiveInfinity : TL.Load(ref st[PrefixMin * lanes]);
+                    hMax = TL.Max(hMax, TL.Select(fx, x, negativeInfinity));
+                    hMin = TL.Min(hMin, TL.Select(fx, x, positiveInfinity));
+                    TL.Store(hMax, ref st[PrefixMax * lanes]);
+                    TL.Store(hMin, ref st[PrefixMin * lanes]);
+                    if (combine)
+                    {
+                        hMax = TL.Max(hMax, TL.LoadWiden(ref suffixMax[suffixRow + l]));
+                        hMin = TL.Min(hMin, TL.LoadWiden(ref suffixMin[suffixRow + l]));
+                    }
+
+                    TL.StoreNarrow(TL.Select(validC, TL.Multiply(hMax, rc), nan), ref maxRatio[at]);
+                    TL.StoreNarrow(TL.Select(validC, TL.Multiply(hMin, rc), nan), ref minRatio[at]);
+
+                    // 1-bar return: moments (std) and EWM (adjust = true).
+                    var r = TL.LoadWiden(ref ret1[at]);
+                    var ry = leaving ? TL.LoadWiden(ref ret1[at - back]) : nan;
+                    var kr = Moments<TV, TL>(st + ReturnMoments * lanes, r, ry, leaving, out _, out _, out var m2r, out bits);
+                    if (bits != 0)
+                    {
+                        pendingBase[pendingCount++] = ((long)l << 32) | ((long)Series.Return << 16) | bits;
+                    }
+
+                    TL.StoreNarrow(TL.Select(TL.GreaterThanOrEqual(kr, required), Std<TV, TL>(kr, m2r), nan), ref vol[at]);
+                    TL.StoreNarrow(AdjustedEwm<TV, TL>(st, r, ewmDecay), ref ewma[at]);
+
+                    // Volume: z-score.
+                    var v = TL.LoadWiden(ref _volume[at]);
+                    var vy = leaving ? TL.LoadWiden(ref _volume[at - back]) : nan;
+                    var kv = Moments<TV, TL>(st + VolumeMoments * lanes, v, vy, leaving, out var dv, out var s1v, out var m2v, out bits);
+                    if (bits != 0)
+                    {
+                        pendingBase[pendingCount++] = ((long)l << 32) | ((long)Series.Volume << 16) | bits;
+                    }
+
+                    var uv = TL.Subtract(TL.Multiply(kv, dv), s1v);
+                    TL.StoreNarrow(TL.Select(TL.GreaterThanOrEqual(kv, required), TL.Multiply(uv, ScaledInverseStd<TV, TL>(kv, m2v)), nan), ref zVolume[at]);
+
+                    // RSI: Wilder averages of the gains and losses of Δ = c[i] − c[i−1].
+                    var previous = i >= 1 ? TL.LoadWiden(ref _close[at - n]) : nan;
+                    var (g, d, kg) = Wilder<TV, TL>(st, TL.Subtract(x, previous), rsiDecay, rsiWeight, nearOne);
+                    var total = TL.Add(g, d);
+                    var value = TL.Select(TL.GreaterThan(total, zero), TL.Divide(TL.Multiply(hundred, g), total), fifty);
+                    TL.StoreNarrow(TL.Select(TL.GreaterThanOrEqual(kg, rsiRequired), value, nan), ref rsi[at]);
+                }
+
+                // Exact recomputation of the lanes whose running sums lost precision, after the vector loop (a call
+                // inside it would make the JIT spill every vector register around it).
+                if (pendingCount != 0)
+                {
+                    Recompute(pendingBase, pendingCount, s, lanes, first, i);
+                    pendingCount = 0;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// pandas' ewm mean with adjust = true (ignore_na = False), as <see cref="EwmKernel"/>: a NaN ages the old weight,
+    /// an observation x gives mean = (w·mean + x)/(w + 1). The mean stays NaN until the first observation, which is
+    /// exactly when min_periods = 1 allows an output, so it is the output.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV AdjustedEwm<TV, TL>(double* st, TV x, TV decay)
+        where TV : struct
+        where TL : IDoubleLanes<TV>
+    {
+        var lanes = TL.Count;
+        var one = TL.Broadcast(1);
+        var m = TL.Load(ref st[EwmMean * lanes]);
+        var w = TL.Load(ref st[EwmWeight * lanes]);
+        var observed = TL.IsFinite(x);
+        var started = TL.IsFinite(m);
+        w = TL.Select(started, TL.Multiply(w, decay), w);
+        var update = TL.And(started, observed);
+        var weighted = TL.Divide(TL.Add(TL.Multiply(w, m), x), TL.Add(w, one));
+        // pandas skips the update when the mean already equals x, which keeps constant series exact.
+        m = TL.Select(update, TL.Select(TL.NotEqual(m, x), weighted, m), m);
+        w = TL.Select(update, TL.Add(w, one), w);
+        m = TL.Select(started, m, TL.Select(observed, x, m));
+        TL.Store(m, ref st[EwmMean * lanes]);
+        TL.Store(w, ref st[EwmWeight * lanes]);
+        return m;
+    }
+
+    /// <summary>
+    /// Wilder's averages of gains and losses (ewm alpha = 1/period, adjust = false), as two <see cref="EwmKernel"/>
+    /// states: both start at the first finite Δ and see the same observations, so they share one old weight and count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TV Gain, TV Loss, TV Observations) Wilder<TV, TL>(double* st, TV delta, TV decay, TV alpha, TV nearOne)
+        where TV : struct
+        where TL : IDoubleLanes<TV>
+    {
+        var lanes = TL.Count;
+        var zero = TL.Broadcast(0);
+        var one = TL.Broadcast(1);
+        var nan = TL.Broadcast(double.NaN);
+        var observed = TL.IsFinite(delta);
+        var up = TL.Select(observed, TL.Max(delta, zero), nan);
+        var down = TL.Select(observed, TL.Max(TL.Subtract(zero, delta), zero), nan);
+        var g = TL.Load(ref st[RsiGain * lanes]);
+        var d = TL.Load(ref st[RsiLoss * lanes]);
+        var w = TL.Load(ref st[RsiWeight * lanes]);
+        var k = TL.Load(ref st[RsiObservations * lanes]);
+        var started = TL.IsFinite(g);
+        w = TL.Select(started, TL.Multiply(w, decay), w);
+        var update = TL.And(started, observed);
+        var gainNumerator = TL.Add(TL.Multiply(w, g), TL.Multiply(alpha, up));
+        var lossNumerator = TL.Add(TL.Multiply(w, d), TL.Multiply(alpha, down));
+        var denominator = TL.Add(w, alpha);
+        // Without a NaN gap old_wt + α = (1 − α) + α = 1 up to rounding: skip the divisions then, as EwmKernel does.
+        var offOne = TL.Subtract(denominator, one);
+        if (TL.MaskBits(TL.GreaterThan(TL.Multiply(offOne, offOne), nearOne)) != 0)
+        {
+            gainNumerator = TL.Divide(gainNumerator, denominator);
+            lossNumerator = TL.Divide(lossNumerator, denominator);
+        }
+
+        g = TL.Select(update, TL.Select(TL.NotEqual(g, up), gainNumerator, g), g);
+        d = TL.Select(update, TL.Select(TL.NotEqual(d, down), lossNumerator, d), d);
+        w = TL.Select(update, one, w);
+        g = TL.Select(started, g, TL.Select(observed, up, g));
+        d = TL.Select(started, d, TL.Select(observed, down, d));
+        k = TL.Add(k, TL.And(observed, one));
+        TL.Store(g, ref st[RsiGain * lanes]);
+        TL.Store(d, ref st[RsiLoss * lanes]);
+        TL.Store(w, ref st[RsiWeight * lanes]);
+        TL.Store(k, ref st[RsiObservations * lanes]);
+        return (g, d, k);
+    }
+
+    private enum Series
+    {
+        Close,
+        Return,
+        Volume,
+    }
+
+    /// <summary>dst = now / then − 1 in float32 (NaN for the first rows, where there is no "then").</summary>
+    private static void Returns(float* now, float* then, float* dst, int count)
+    {
+        var output = new Span<float>(dst, count);
+        if (then == null)
+        {
+            output.Fill(float.NaN);
+        }
+        else
+        {
+            ElementWise.Binary<SimpleReturnOperator>(new ReadOnlySpan<float>(now, count), new ReadOnlySpan<float>(then, count), output);
+        }
+    }
+
+    /// <summary>
+    /// One step of a shifted running moment series (state vectors at <paramref name="m"/>: shift, s1, s2, count, peak),
+    /// as <see cref="RollingMomentsKernel{TOp}"/>. Returns the window count; <paramref name="deviation"/> is x − shift,
+    /// <paramref name="sum"/> the window's Σ(x − shift) and <paramref name="scaledM2"/> = k·Σ(x − shift)² − (Σ(x − shift))²
+    /// = k·M2, clamped at 0 against rounding. <paramref name="recompute"/> has a bit per lane whose cancellation check
+    /// fired, for exact recomputation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Moments<TV, TL>(double* m, TV x, TV y, bool leaving, out TV deviation, out TV sum, out TV scaledM2, out uint recompute)
+        where TV : struct
+        where TL : IDoubleLanes<TV>
+    {
+        var lanes = TL.Count;
+        var zero = TL.Broadcast(0);
+        var one = TL.Broadcast(1);
+        var c = TL.Load(ref m[0]);
+        var a = TL.Load(ref m[lanes]);
+        var b = TL.Load(ref m[2 * lanes]);
+        var k = TL.Load(ref m[3 * lanes]);
+        var p = TL.Load(ref m[4 * lanes]);
+
+        deviation = TL.Subtract(x, c);
+        var fx = TL.IsFinite(x);
+        var dx = TL.And(fx, deviation);
+        var dx2 = TL.Multiply(dx, dx);
+        a = TL.Add(a, dx);
+        b = TL.Add(b, dx2);
+        k = TL.Add(k, TL.And(fx, one));
+        p = TL.Max(p, dx2);
+        if (leaving)
+        {
+            var fy = TL.IsFinite(y);
+            var dy = TL.And(fy, TL.Subtract(y, c));
+            a = TL.Subtract(a, dy);
+            b = TL.Subtract(b, TL.Multiply(dy, dy));
+            k = TL.Subtract(k, TL.And(fy, one));
+        }
+
+        var nonEmpty = TL.GreaterThan(k, zero);
+        a = TL.And(nonEmpty, a);
+        b = TL.And(nonEmpty, b);
+        p = TL.And(nonEmpty, p);
+        // peak·k > ratio·M2 with M2 = b − a²/k, multiplied through by k to avoid a division.
+        var kM2 = TL.Subtract(TL.Multiply(b, k), TL.Multiply(a, a));
+        var trigger = TL.GreaterThan(TL.Multiply(TL.Multiply(p, k), k), TL.Multiply(TL.Broadcast(RecomputeRatio), kM2));
+        recompute = TL.MaskBits(TL.And(nonEmpty, trigger));
+        TL.Store(a, ref m[lanes]);
+        TL.Store(b, ref m[2 * lanes]);
+        TL.Store(k, ref m[3 * lanes]);
+        TL.Store(p, ref m[4 * lanes]);
+        sum = a;
+        scaledM2 = TL.Max(kM2, zero);
+        return k;
+    }
+
+    /// <summary>√((k − 1)/(k·kM2)): z = u·this for u = k·(x − mean), kM2 = k·Σ(x − mean)² (ddof 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ScaledInverseStd<TV, TL>(TV k, TV scaledM2)
+        where TV : struct
+        where TL : IDoubleLanes<TV> =>
+        TL.Sqrt(TL.Divide(TL.Subtract(k, TL.Broadcast(1)), TL.Multiply(k, scaledM2)));
+
+    /// <summary>Sample std (ddof 1) from k and kM2 = k·Σ(x − mean)².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Std<TV, TL>(TV k, TV scaledM2)
+        where TV : struct
+        where TL : IDoubleLanes<TV> =>
+        TL.Sqrt(TL.Divide(scaledM2, TL.Multiply(k, TL.Subtract(k, TL.Broadcast(1)))));
+
+    /// <summary>Suffix max and min of close over the last `window` rows before <paramref name="row"/> (missing = ∓∞).</summary>
+    private static void Suffixes<TV, TL>(float* row, int n, int window, int count, float* suffixMax, float* suffixMin, TV negativeInfinity, TV positiveInfinity)
+        where TV : struct
+        where TL : IDoubleLanes<TV>
+    {
+        for (var l = 0; l < count; l += TL.Count)
+        {
+            var g = negativeInfinity;
+            var h = positiveInfinity;
+            for (var q = window - 1; q >= 0; q--)
+            {
+                var x = TL.LoadWiden(ref row[(long)(q - window) * n + l]);
+                var fx = TL.IsFinite(x);
+                g = TL.Max(g, TL.Select(fx, x, negativeInfinity));
+                h = TL.Min(h, TL.Select(fx, x, positiveInfinity));
+                TL.StoreNarrow(g, ref suffixMax[(long)q * count + l]);
+                TL.StoreNarrow(h, ref suffixMin[(long)q * count + l]);
+            }
+        }
+    }
+
+    /// <summary>Recomputes the queued lanes of the moment series exactly and rewrites the outputs that depend on them.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Recompute(long* pending, int pendingCount, double* state, int lanes, int first, int i)
+    {
+        for (var q = 0; q < pendingCount; q++)
+        {
+            var l = (int)(pending[q] >> 32);
+            var series = (Series)((pending[q] >> 16) & 0xFFFF);
+            var bits = (uint)pending[q] & 0xFFFFu;
+            var source = series switch
+            {
+                Series.Close => _close,
+                Series.Return => _outputs[0],
+                _ => _volume,
+            };
+            var field = series switch
+            {
+                Series.Close => CloseMoments,
+                Series.Return => ReturnMoments,
+                _ => VolumeMoments,
+            };
+            while (bits != 0)
+            {
+                var lane = BitOperations.TrailingZeroCount(bits);
+                bits &= bits - 1;
+                var symbol = first + l + lane;
+                var (shift, s1, s2, k, peak) = Exact(source, symbol, i);
+                var m = state + (long)l * StateRows + field * lanes + lane;
+                m[0] = shift;
+                m[lanes] = s1;
+                m[2 * lanes] = s2;
+                m[3 * lanes] = k;
+                m[4 * lanes] = peak;
+
+                var cell = (long)i * _n + symbol;
+                var x = (double)source[cell];
+                var valid = k >= _window;
+                var scaledM2 = Math.Max(s2 * k - s1 * s1, 0);
+                var u = k * (x - shift) - s1;
+                switch (series)
+                {
+                    case Series.Close:
+                        _outputs[1][cell] = valid ? (float)(0 - u * (1 / (k * x))) : float.NaN;
+                        _outputs[3][cell] = valid ? (float)(u * ScaledInverseStd<double, ScalarLanes>(k, scaledM2)) : float.NaN;
+                        break;
+                    case Series.Return:
+                        _outputs[2][cell] = valid ? (float)Std<double, ScalarLanes>(k, scaledM2) : float.NaN;
+                        break;
+                    default:
+                        _outputs[7][cell] = valid ? (float)(u * ScaledInverseStd<double, ScalarLanes>(k, scaledM2)) : float.NaN;
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Exact sums of one symbol's window ending at row i, shifted by its newest finite value.</summary>
+    private (double Shift, double S1, double S2, double Count, double Peak) Exact(float* source, int symbol, int i)
+    {
+        var start = Math.Max(0, i - _window + 1);
+        var c = 0.0;
+        for (var r = i; r >= start; r--)
+        {
+            var v = source[(long)r * _n + symbol];
+            if (float.IsFinite(v))
+            {
+                c = v;
+                break;
+            }
+        }
+
+        double a = 0, b = 0, p = 0;
+        var k = 0;
+        for (var r = start; r <= i; r++)
+        {
+            var v = source[(long)r * _n + symbol];
+            if (float.IsFinite(v))
+            {
+                var d = v - c;
+                a += d;
+                b += d * d;
+                p = Math.Max(p, d * d);
+                k++;
+            }
+        }
+
+        return (c, a, b, k, p);
+    }
+}
