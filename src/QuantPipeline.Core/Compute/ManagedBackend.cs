@@ -249,7 +249,7 @@ public sealed unsafe class ManagedBackend : IComputeBackend
 
     // Returns divide in float64 and round once (KernelSemantics): a float32 quotient can differ by an ulp, which is
     // enough to swap two symbols in a cross-sectional rank.
-    private static void SimpleReturnRow(float* now, float* then, float* outRow, int n)
+    internal static void SimpleReturnRow(float* now, float* then, float* outRow, int n)
     {
         var j = 0;
         if (Vector256.IsHardwareAccelerated)

@@ -18,9 +18,9 @@ internal static class F8Reference
         var maxC = ReferenceKernels.Rolling(RollingOp.Max, close, t, n, spec);
         var minC = ReferenceKernels.Rolling(RollingOp.Min, close, t, n, spec);
         var ret1AsFloat = ret1.Select(v => (float)v).ToArray();
-        // Ranks are discontinuous: rank the 30-bar return as stored in float32 (c / c[−30] in float32, minus 1, exact),
-        // or a 1-ulp difference between two symbols' returns could swap their order.
-        var ret30 = close.Select((c, k) => k >= IntradayF8.Window * n ? c / close[k - IntradayF8.Window * n] - 1f : float.NaN).ToArray();
+        // Ranks are discontinuous: rank the 30-bar return as the kernels store it (divided in float64, rounded once to
+        // float32), or a 1-ulp difference between two symbols' returns could swap their order.
+        var ret30 = ReferenceKernels.Returns(close, t, n, IntradayF8.Window, ReturnKind.Simple).Select(v => (float)v).ToArray();
         return new Dictionary<string, double[]>
         {
             ["ret_1"] = ret1,

@@ -287,7 +287,7 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         Volume,
     }
 
-    /// <summary>dst = now / then − 1 in float32 (NaN for the first rows, where there is no "then").</summary>
+    /// <summary>dst = now / then − 1, divided in float64 and rounded once, exactly as the backend's Returns (NaN where there is no "then").</summary>
     private static void Returns(float* now, float* then, float* dst, int count)
     {
         var output = new Span<float>(dst, count);
@@ -297,7 +297,7 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         }
         else
         {
-            ElementWise.Binary<SimpleReturnOperator>(new ReadOnlySpan<float>(now, count), new ReadOnlySpan<float>(then, count), output);
+            ManagedBackend.SimpleReturnRow(now, then, dst, count);
         }
     }
 
