@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace QuantPipeline.EndToEnd.Tests;
 
@@ -7,21 +6,7 @@ public sealed class CliTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("qp-cli-").FullName;
 
-    private static (int Exit, string Out, string Err) Qp(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qp.dll"));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(120_000), "qp did not finish in 2 minutes");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Exit, string Out, string Err) Qp(params string[] args) => QpProcess.Run(args);
 
     [Fact]
     public void Demo_command_prints_each_stage_the_gate_and_the_version()

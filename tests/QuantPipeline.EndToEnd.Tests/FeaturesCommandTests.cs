@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using QuantPipeline.Core.Synthetic;
 using QuantPipeline.Storage.Market;
@@ -10,21 +9,7 @@ public sealed class FeaturesCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("qp-features-").FullName;
 
-    private static (int Exit, string Out, string Err) Qp(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qp.dll"));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(120_000), "qp did not finish in 2 minutes");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Exit, string Out, string Err) Qp(params string[] args) => QpProcess.Run(args);
 
     [Fact]
     public void Expressions_on_a_bars_file_write_one_row_per_bar_with_empty_cells_for_missing_values()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace QuantPipeline.EndToEnd.Tests;
@@ -8,21 +7,7 @@ public sealed class MetricsCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("qp-metrics-").FullName;
 
-    private static (int Exit, string Out, string Err) Qp(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qp.dll"));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(60_000), "qp did not finish in a minute");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Exit, string Out, string Err) Qp(params string[] args) => QpProcess.Run(args);
 
     [Fact]
     public void Prints_snake_case_json_with_hand_worked_values_and_drawdown_dates()

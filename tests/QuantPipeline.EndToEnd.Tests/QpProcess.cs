@@ -5,6 +5,8 @@ namespace QuantPipeline.EndToEnd.Tests;
 /// <summary>Runs the built qp executable in its own process, as a user would.</summary>
 internal static class QpProcess
 {
+    public static (int Exit, string Out, string Err) Run(params string[] args) => RunAsync(args).GetAwaiter().GetResult();
+
     public static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

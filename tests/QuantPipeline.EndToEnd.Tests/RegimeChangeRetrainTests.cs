@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using QuantPipeline.Cli.Commands;
 using QuantPipeline.Core.Monitoring;
@@ -133,21 +132,7 @@ public sealed class RegimeChangeRetrainTests : IDisposable
         Assert.True(audited.Audit.Verify().Intact);
     }
 
-    private static (int Exit, string Out, string Err) Qp(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qp.dll"));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(120_000), "qp did not finish in 2 minutes");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    private static (int Exit, string Out, string Err) Qp(params string[] args) => QpProcess.Run(args);
 
     public void Dispose()
     {

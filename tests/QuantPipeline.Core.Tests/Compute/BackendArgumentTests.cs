@@ -32,9 +32,9 @@ public class BackendArgumentTests
     public void Empty_panels_are_a_no_op(string backend)
     {
         var b = TestBackends.Get(backend);
-        b.Rolling(RollingOp.Mean, [], [], 0, 5, new RollingSpec(3));
-        b.CrossSectional(CrossSectionalOp.Rank, [], [], [], 4, 0, new CrossSectionalSpec(0.01, 0.99, 1));
-        b.Unary(UnaryOp.Abs, [], []);
-        b.Ewm([], [], 0, 0, new EwmSpec(0.5));
+        Assert.Null(Record.Exception(() => b.Rolling(RollingOp.Mean, [], [], 0, 5, new RollingSpec(3))));
+        Assert.Null(Record.Exception(() => b.CrossSectional(CrossSectionalOp.Rank, [], [], [], 4, 0, new CrossSectionalSpec(0.01, 0.99, 1))));
+        Assert.Null(Record.Exception(() => b.Unary(UnaryOp.Abs, [], [])));
+        Assert.Null(Record.Exception(() => b.Ewm([], [], 0, 0, new EwmSpec(0.5))));
     }
 }
