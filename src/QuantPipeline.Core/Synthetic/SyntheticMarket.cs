@@ -20,6 +20,7 @@ public sealed class SyntheticMarket
     private const int DividendEverySessions = 63;
     private const int AnnouncementLeadSessions = 15;
     private const double SplitAbovePrice = 250;
+    private const int ReversalLookback = 5;
 
     private readonly SyntheticMarketSpec _spec;
     private readonly IExchangeCalendar _calendar;
@@ -32,6 +33,11 @@ public sealed class SyntheticMarket
         if (spec.Symbols < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(spec), "At least one symbol is needed.");
+        }
+
+        if (spec.ReversalStrength != 0 && spec.Frequency != SyntheticFrequency.Daily)
+        {
+            throw new ArgumentException($"ReversalStrength {spec.ReversalStrength} applies to daily bars only; use Frequency = Daily or set it to 0.", nameof(spec));
         }
 
         _spec = spec;
@@ -108,10 +114,29 @@ public sealed class SyntheticMarket
         var paysDividends = Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.6).ToArray();
         double[]? profile = null;
         var marketMinute = Array.Empty<double>();
+        var reversal = _spec.ReversalStrength != 0;
+        // The last five sessions' returns per symbol (a ring buffer), for the optional reversal.
+        var recent = reversal ? new double[ReversalLookback, n] : new double[0, 0];
+        var pastFive = new double[reversal ? n : 0];
         for (var t = 0; t < _sessions.Count; t++)
         {
             var session = _sessions[t];
             var market = 0.0002 + 0.009 * StudentT(rng, 5);
+            var meanPast = 0.0;
+            if (reversal)
+            {
+                var listedCount = 0;
+                for (var j = 0; j < n; j++)
+                {
+                    if (IsListed(listed[j], session))
+                    {
+                        meanPast += pastFive[j];
+                        listedCount++;
+                    }
+                }
+
+                meanPast = listedCount > 0 ? meanPast / listedCount : 0;
+            }
             IReadOnlyList<DateTime>? minutes = null;
             if (_spec.Frequency == SyntheticFrequency.Minute)
             {
@@ -133,13 +158,26 @@ public sealed class SyntheticMarket
             {
                 var shock = StudentT(rng, 5);
                 var idio = Math.Sqrt(variance[j]) * shock;
-                var dayReturn = Math.Clamp(beta[j] * market + idio, -0.5, 0.5);
+                var drift = beta[j] * market + idio;
+                if (reversal && IsListed(listed[j], session))
+                {
+                    drift += -_spec.ReversalStrength * (pastFive[j] - meanPast);
+                }
+
+                var dayReturn = Math.Clamp(drift, -0.5, 0.5);
                 variance[j] = 0.000004 + 0.08 * idio * idio + 0.91 * variance[j];
                 var dayVolume = baseVolume[j] * Math.Exp(0.3 * Normal(rng)) * (1 + 20 * Math.Abs(dayReturn));
                 var noise = rng.Next();
-                if (session < listed[j].ListedOn || (listed[j].DelistedOn is { } d && session > d))
+                if (!IsListed(listed[j], session))
                 {
                     continue;
+                }
+
+                if (reversal)
+                {
+                    var slot = t % ReversalLookback;
+                    pastFive[j] += dayReturn - recent[slot, j];
+                    recent[slot, j] = dayReturn;
                 }
 
                 // Corporate actions take effect at the open of their ex-date: raw prices drop by the split
@@ -251,6 +289,9 @@ public sealed class SyntheticMarket
 
         return list;
     }
+
+    private static bool IsListed(SyntheticListing listing, DateOnly session) =>
+        session >= listing.ListedOn && (listing.DelistedOn is not { } d || session <= d);
 
     private static double Round(double price) => Math.Round(price, 4);
 

@@ -25,7 +25,9 @@ public static class ModelInputs
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(config);
         var sessionsNeeded = SessionsNeeded(config);
-        var from = asOf.AddDays(-(int)Math.Ceiling(sessionsNeeded * 7.0 / 5.0) - 14);
+        // Calendar days that surely hold enough sessions: exchange calendars close on holidays too, and NYSE has
+        // had as few as 248 sessions a year (ad-hoc closures), so weekdays alone (7/5) would fall short.
+        var from = asOf.AddDays(-(int)Math.Ceiling(sessionsNeeded * 365.25 / 248.0) - 14);
         var loaded = store.LoadDailyPanel(from, asOf, Fields);
         if (loaded.T < sessionsNeeded)
         {

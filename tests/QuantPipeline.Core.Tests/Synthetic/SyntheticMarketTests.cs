@@ -148,4 +148,57 @@ public sealed class SyntheticMarketTests
 
         return sxy / Math.Sqrt(sxx * syy);
     }
+
+    [Fact]
+    public void The_optional_reversal_subtracts_k_times_the_demeaned_five_session_return_and_is_off_by_default()
+    {
+        Assert.Equal(0, new SyntheticMarketSpec().ReversalStrength);
+        const double k = 0.03;
+        var plain = new SyntheticMarketSpec { Symbols = 20, From = new(2022, 1, 3), To = new(2022, 12, 30), Seed = 11, ListingChurn = 0, CorporateActions = false };
+        var closesPlain = Closes(new SyntheticMarket(plain));
+        var closesReversal = Closes(new SyntheticMarket(plain with { ReversalStrength = k }));
+        int t = closesPlain.GetLength(0), n = closesPlain.GetLength(1);
+        double Ret(double[,] c, int day, int j) => c[day, j] / c[day - 1, j] - 1;
+
+        var checkedDays = 0;
+        for (var day = 6; day < t; day++)
+        {
+            // The same draws feed both markets, so the only difference in a session's return is the reversal term,
+            // computed from the reversal market's own previous five returns.
+            var past = new double[n];
+            for (var j = 0; j < n; j++)
+            {
+                for (var lag = 1; lag <= 5; lag++)
+                {
+                    past[j] += Ret(closesReversal, day - lag, j);
+                }
+            }
+
+            var mean = past.Average();
+            for (var j = 0; j < n; j++)
+            {
+                Assert.Equal(-k * (past[j] - mean), Ret(closesReversal, day, j) - Ret(closesPlain, day, j), 2e-5);
+            }
+
+            checkedDays++;
+        }
+
+        Assert.True(checkedDays > 200);
+        Assert.Throws<ArgumentException>(() => new SyntheticMarket(plain with { ReversalStrength = k, Frequency = SyntheticFrequency.Minute }));
+    }
+
+    private static double[,] Closes(SyntheticMarket market)
+    {
+        var bars = market.Bars().ToList();
+        var closes = new double[market.Sessions.Count, market.Symbols.Count];
+        var sessionIndex = market.Sessions.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i);
+        var symbolIndex = market.Symbols.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i);
+        Assert.Equal(closes.Length, bars.Count);
+        foreach (var bar in bars)
+        {
+            closes[sessionIndex[DateOnly.FromDateTime(bar.Timestamp)], symbolIndex[bar.Symbol]] = bar.Close;
+        }
+
+        return closes;
+    }
 }
