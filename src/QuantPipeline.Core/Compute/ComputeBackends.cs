@@ -12,7 +12,8 @@ public static class ComputeBackends
     public static Action<string> Log { get; set; } = message => Console.Error.WriteLine(message);
 
     // One accelerator per process: ILGPU contexts are expensive and kernels are compiled once per accelerator.
-    private static readonly Lazy<Gpu.GpuBackend> SharedGpu = new(() => new Gpu.GpuBackend(forceCpu: false, log: message => Log(message)));
+    // Callers on several threads share it, so calls are serialised (one stream, reused scratch buffers).
+    private static readonly Lazy<IComputeBackend> SharedGpu = new(() => new SynchronizedBackend(new Gpu.GpuBackend(forceCpu: false, log: message => Log(message))));
 
     public static IComputeBackend Create(string name)
     {

@@ -34,7 +34,9 @@ public class GpuBackendTests
         }
 
         var gpuOut = Enumerable.Range(0, F8Workload.Outputs).Select(_ => new float[t * n]).ToArray();
-        using (var f8 = new F8Workload(TestBackends.CpuGpu, t, n, fused))
+        // Its own accelerator: the shared test instance serves other test classes on other threads meanwhile.
+        using (var own = new GpuBackend(forceCpu: true))
+        using (var f8 = new F8Workload(own, t, n, fused))
         {
             f8.RunWithTransfers(c, v, gpuOut);
             Assert.Equal(12L * t * n * sizeof(float), f8.LogicalBytes);
