@@ -53,12 +53,12 @@ public static class SyntheticDailyMarket
         var pastFive = new double[n];
         foreach (var session in sessions)
         {
-            var market = 0.0002 + 0.009 * StudentT(rng, 5);
+            var market = 0.0002 + 0.009 * RandomDraws.StudentT(rng, 5);
             var meanPast = pastFive.Average();
             var returns = new double[n];
             for (var j = 0; j < n; j++)
             {
-                var shock = StudentT(rng, 5);
+                var shock = RandomDraws.StudentT(rng, 5);
                 var idio = Math.Sqrt(variance[j]) * shock;
                 var alpha = -options.ReversalStrength * (pastFive[j] - meanPast);
                 returns[j] = Math.Clamp(beta[j] * market + idio + alpha, -0.5, 0.5);
@@ -86,10 +86,10 @@ public static class SyntheticDailyMarket
             {
                 var previous = close[j];
                 var next = previous * (1 + returns[j]);
-                var open = previous * (1 + 0.3 * returns[j] + 0.002 * Normal(rng));
-                var high = Math.Max(open, next) * (1 + Math.Abs(0.006 * Normal(rng)));
-                var low = Math.Min(open, next) * (1 - Math.Abs(0.006 * Normal(rng)));
-                var volume = Math.Round(baseVolume[j] * Math.Exp(0.3 * Normal(rng)) * (1 + 20 * Math.Abs(returns[j])));
+                var open = previous * (1 + 0.3 * returns[j] + 0.002 * RandomDraws.Normal(rng));
+                var high = Math.Max(open, next) * (1 + Math.Abs(0.006 * RandomDraws.Normal(rng)));
+                var low = Math.Min(open, next) * (1 - Math.Abs(0.006 * RandomDraws.Normal(rng)));
+                var volume = Math.Round(baseVolume[j] * Math.Exp(0.3 * RandomDraws.Normal(rng)) * (1 + 20 * Math.Abs(returns[j])));
                 close[j] = next;
                 yield return new Bar(symbols[j], date, Round(open), Round(high), Round(low), Round(next), volume);
             }
@@ -108,25 +108,4 @@ public static class SyntheticDailyMarket
     }
 
     private static double Round(double price) => Math.Round(price, 4);
-
-    private static double Normal(Random rng)
-    {
-        // Box–Muller.
-        var u1 = 1.0 - rng.NextDouble();
-        var u2 = rng.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-    }
-
-    /// <summary>Student-t draw scaled to unit variance.</summary>
-    private static double StudentT(Random rng, int dof)
-    {
-        double chi = 0;
-        for (var k = 0; k < dof; k++)
-        {
-            var z = Normal(rng);
-            chi += z * z;
-        }
-
-        return Normal(rng) / Math.Sqrt(chi / dof) * Math.Sqrt((dof - 2.0) / dof);
-    }
 }

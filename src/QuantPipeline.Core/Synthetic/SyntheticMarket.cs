@@ -121,7 +121,7 @@ public sealed class SyntheticMarket
         for (var t = 0; t < _sessions.Count; t++)
         {
             var session = _sessions[t];
-            var market = 0.0002 + 0.009 * StudentT(rng, 5);
+            var market = 0.0002 + 0.009 * RandomDraws.StudentT(rng, 5);
             var meanPast = 0.0;
             if (reversal)
             {
@@ -150,13 +150,13 @@ public sealed class SyntheticMarket
                 // The day's market return spread over the minutes with U-shaped variance.
                 for (var m = 0; m < minutes.Count; m++)
                 {
-                    marketMinute[m] = market * profile[m] + 0.009 * Math.Sqrt(profile[m]) * Normal(rng) * 0.3;
+                    marketMinute[m] = market * profile[m] + 0.009 * Math.Sqrt(profile[m]) * RandomDraws.Normal(rng) * 0.3;
                 }
             }
 
             for (var j = 0; j < n; j++)
             {
-                var shock = StudentT(rng, 5);
+                var shock = RandomDraws.StudentT(rng, 5);
                 var idio = Math.Sqrt(variance[j]) * shock;
                 var drift = beta[j] * market + idio;
                 if (reversal && IsListed(listed[j], session))
@@ -166,7 +166,7 @@ public sealed class SyntheticMarket
 
                 var dayReturn = Math.Clamp(drift, -0.5, 0.5);
                 variance[j] = 0.000004 + 0.08 * idio * idio + 0.91 * variance[j];
-                var dayVolume = baseVolume[j] * Math.Exp(0.3 * Normal(rng)) * (1 + 20 * Math.Abs(dayReturn));
+                var dayVolume = baseVolume[j] * Math.Exp(0.3 * RandomDraws.Normal(rng)) * (1 + 20 * Math.Abs(dayReturn));
                 var noise = rng.Next();
                 if (!IsListed(listed[j], session))
                 {
@@ -206,9 +206,9 @@ public sealed class SyntheticMarket
 
                 if (minutes is null)
                 {
-                    var open = open0 * (1 + 0.3 * dayReturn + 0.002 * Normal(rng));
-                    var high = Math.Max(open, next) * (1 + Math.Abs(0.006 * Normal(rng)));
-                    var low = Math.Min(open, next) * (1 - Math.Abs(0.006 * Normal(rng)));
+                    var open = open0 * (1 + 0.3 * dayReturn + 0.002 * RandomDraws.Normal(rng));
+                    var high = Math.Max(open, next) * (1 + Math.Abs(0.006 * RandomDraws.Normal(rng)));
+                    var low = Math.Min(open, next) * (1 - Math.Abs(0.006 * RandomDraws.Normal(rng)));
                     close[j] = next;
                     yield return new Bar(Symbols[j], session.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Round(open), Round(high), Round(low), Round(next), Math.Round(dayVolume));
                     continue;
@@ -219,12 +219,12 @@ public sealed class SyntheticMarket
                 var idioMinuteScale = Math.Sqrt(variance[j]);
                 for (var m = 0; m < minutes.Count; m++)
                 {
-                    var r = beta[j] * marketMinute[m] + idioMinuteScale * Math.Sqrt(profile![m]) * Normal(minuteRng);
+                    var r = beta[j] * marketMinute[m] + idioMinuteScale * Math.Sqrt(profile![m]) * RandomDraws.Normal(minuteRng);
                     var o = price;
                     var c = o * (1 + Math.Clamp(r, -0.2, 0.2));
-                    var h = Math.Max(o, c) * (1 + Math.Abs(0.0005 * Normal(minuteRng)));
-                    var l = Math.Min(o, c) * (1 - Math.Abs(0.0005 * Normal(minuteRng)));
-                    var v = Math.Round(dayVolume * profile[m] * Math.Exp(0.25 * Normal(minuteRng)));
+                    var h = Math.Max(o, c) * (1 + Math.Abs(0.0005 * RandomDraws.Normal(minuteRng)));
+                    var l = Math.Min(o, c) * (1 - Math.Abs(0.0005 * RandomDraws.Normal(minuteRng)));
+                    var v = Math.Round(dayVolume * profile[m] * Math.Exp(0.25 * RandomDraws.Normal(minuteRng)));
                     price = c;
                     yield return new Bar(Symbols[j], minutes[m], Round(o), Round(h), Round(l), Round(c), v);
                 }
@@ -294,25 +294,4 @@ public sealed class SyntheticMarket
         session >= listing.ListedOn && (listing.DelistedOn is not { } d || session <= d);
 
     private static double Round(double price) => Math.Round(price, 4);
-
-    private static double Normal(Random rng)
-    {
-        // Box–Muller.
-        var u1 = 1.0 - rng.NextDouble();
-        var u2 = rng.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-    }
-
-    /// <summary>Student-t draw scaled to unit variance.</summary>
-    private static double StudentT(Random rng, int dof)
-    {
-        double chi = 0;
-        for (var k = 0; k < dof; k++)
-        {
-            var z = Normal(rng);
-            chi += z * z;
-        }
-
-        return Normal(rng) / Math.Sqrt(chi / dof) * Math.Sqrt((dof - 2.0) / dof);
-    }
 }

@@ -40,31 +40,7 @@ public class IntradayF8Tests
 
         IntradayF8.Compute(panel, Backends.Get(backend));
 
-        var spec = new RollingSpec(IntradayF8.Window);
-        var ret1 = ReferenceKernels.Returns(close, T, N, 1, ReturnKind.Simple);
-        var meanC = ReferenceKernels.Rolling(RollingOp.Mean, close, T, N, spec);
-        var stdC = ReferenceKernels.Rolling(RollingOp.Std, close, T, N, spec);
-        var meanV = ReferenceKernels.Rolling(RollingOp.Mean, volume, T, N, spec);
-        var stdV = ReferenceKernels.Rolling(RollingOp.Std, volume, T, N, spec);
-        var maxC = ReferenceKernels.Rolling(RollingOp.Max, close, T, N, spec);
-        var minC = ReferenceKernels.Rolling(RollingOp.Min, close, T, N, spec);
-        var ret1AsFloat = ret1.Select(v => (float)v).ToArray();
-        // Ranks are discontinuous: rank the 30-bar return as stored in float32 (computed in float64, rounded once, as
-        // every backend does), or a 1-ulp difference between two symbols' returns could swap their order.
-        var ret30 = ReferenceKernels.Returns(close, T, N, IntradayF8.Window, ReturnKind.Simple).Select(v => (float)v).ToArray();
-        var expected = new Dictionary<string, double[]>
-        {
-            ["ret_1"] = ret1,
-            ["ma_ratio_30"] = meanC.Select((m, k) => m / close[k] - 1).ToArray(),
-            ["vol_30"] = ReferenceKernels.Rolling(RollingOp.Std, ret1AsFloat, T, N, spec),
-            ["z_close_30"] = meanC.Select((m, k) => (close[k] - m) / stdC[k]).ToArray(),
-            ["ewma_ret_hl20"] = ReferenceKernels.Ewm(ret1AsFloat, T, N, EwmSpec.FromHalfLife(IntradayF8.EwmHalfLife)),
-            ["max_ratio_30"] = maxC.Select((m, k) => m / close[k]).ToArray(),
-            ["min_ratio_30"] = minC.Select((m, k) => m / close[k]).ToArray(),
-            ["z_volume_30"] = meanV.Select((m, k) => (volume[k] - m) / stdV[k]).ToArray(),
-            ["xs_rank_ret_30"] = ReferenceKernels.CrossSectional(CrossSectionalOp.Rank, ret30, panel.Membership, T, N, new CrossSectionalSpec()),
-            ["rsi_14"] = ReferenceKernels.Rsi(close, T, N, IntradayF8.RsiPeriod),
-        };
+        var expected = F8Reference.Compute(close, volume, panel.Membership, T, N);
 
         foreach (var name in IntradayF8.Names)
         {
