@@ -69,6 +69,18 @@ public sealed record PipelineConfig
     [JsonPropertyName("max_turnover")]
     public double? MaxTurnover { get; init; }
 
+    /// <summary>Exchange calendar of the schedule and of session arithmetic (XNYS, XLON, …).</summary>
+    [JsonPropertyName("exchange")]
+    public string Exchange { get; init; } = "XNYS";
+
+    /// <summary>Attempts for a stage that fails with a transient error (a locked database, say), with exponential backoff.</summary>
+    [JsonPropertyName("retry_attempts")]
+    public int RetryAttempts { get; init; } = 5;
+
+    /// <summary>First backoff delay in milliseconds; each further attempt doubles it.</summary>
+    [JsonPropertyName("retry_base_delay_ms")]
+    public int RetryBaseDelayMs { get; init; } = 200;
+
     /// <summary>Checks ranges and names; throws with every problem listed.</summary>
     public void Validate()
     {
@@ -121,6 +133,16 @@ public sealed record PipelineConfig
         if (MaxTurnover is < 0)
         {
             problems.Add($"max_turnover must not be negative, got {MaxTurnover}");
+        }
+
+        if (RetryAttempts is < 1 or > 100)
+        {
+            problems.Add($"retry_attempts must be in [1, 100], got {RetryAttempts}");
+        }
+
+        if (RetryBaseDelayMs is < 0 or > 600_000)
+        {
+            problems.Add($"retry_base_delay_ms must be in [0, 600000], got {RetryBaseDelayMs}");
         }
 
         if (problems.Count > 0)
