@@ -1,5 +1,7 @@
+using QuantPipeline.Core.Calendars;
 using QuantPipeline.Core.Compute;
 using QuantPipeline.Core.Features;
+using QuantPipeline.Core.Features.Expressions;
 using QuantPipeline.Core.Panels;
 using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Storage.Market;
@@ -16,26 +18,144 @@ public static class ModelInputs
 {
     public static readonly string[] Fields = ["open", "high", "low", "close", "volume"];
 
-    public static int SessionsNeeded(PipelineConfig config) =>
-        SkeletonFeatureSet.Lookback + config.TrainingWindowDays + config.ValidationWindowDays + 2;
+    /// <summary>
+    /// The skeleton features (<see cref="SkeletonFeatureSet"/>) written in the expression language. The kernels compute
+    /// them; the compiler reads these definitions to derive how much history each needs, so the loader fetches exactly
+    /// that (a test checks that both give the same values on every fully formed row).
+    /// </summary>
+    public static IReadOnlyList<FeatureDefinition> Definitions { get; } =
+    [
+        new("ret_1", "$close / Ref($close, 1) - 1"),
+        new("ret_5", "$close / Ref($close, 5) - 1"),
+        new("ma_ratio_10", "Mean($close, 10) / $close - 1"),
+        new("ma_ratio_20", "Mean($close, 20) / $close - 1"),
+        new("vol_20", "Std($close / Ref($close, 1) - 1, 20)"),
+        new("volume_z_20", "($volume - Mean($volume, 20)) / Std($volume, 20)"),
+    ];
 
-    /// <summary>Bars dated at or before <paramref name="asOf"/> only, enough for the configured windows; with the store's snapshot id.</summary>
-    public static (Panel Panel, string SnapshotId) Load(MarketStore store, PipelineConfig config, DateOnly asOf)
+    private static readonly Lazy<CompiledFeatureSet> CompiledSet = new(() => FeatureCompiler.Compile(Definitions));
+
+    /// <summary>The compiled definitions: per-feature lookbacks and the fields they read.</summary>
+    public static CompiledFeatureSet Compiled => CompiledSet.Value;
+
+    /// <summary>Sessions before a row that its features read (the longest path through the compiled graph; 20 for the skeleton set).</summary>
+    public static int FeatureLookback => Compiled.Lookback;
+
+    /// <summary>
+    /// Sessions a training run loads: the feature lookback before the first training row, the training and validation
+    /// windows, one purge session between them and the as-of session whose close ends the last validation label.
+    /// </summary>
+    public static int SessionsNeeded(PipelineConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return FeatureLookback + config.TrainingWindowDays + config.ValidationWindowDays + 2;
+    }
+
+    /// <summary>
+    /// The point-in-time panel for a training run as of <paramref name="asOf"/>: the last <see cref="SessionsNeeded"/>
+    /// sessions of the configured exchange with stored bars, ending at or before the as-of date, with prices and
+    /// volumes back-adjusted for the splits and dividends announced and effective by then; with its snapshot id.
+    /// </summary>
+    /// <param name="knownAt">Only bar versions available by this UTC time are read; default: the latest stored version of each bar.</param>
+    public static (Panel Panel, string SnapshotId) Load(MarketStore store, PipelineConfig config, DateOnly asOf, DateTime? knownAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return Load(store, config, asOf, SessionsNeeded(config), knownAt, () =>
+            $"lookback {FeatureLookback} + training {config.TrainingWindowDays} + validation {config.ValidationWindowDays} + 2 label sessions need {SessionsNeeded(config)}. Ingest more history or shorten the windows.");
+    }
+
+    /// <summary>
+    /// Only what the features of the last session need (<see cref="FeatureLookback"/> + 1 sessions), adjusted as of
+    /// <paramref name="asOf"/>: the inputs of one out-of-sample prediction, exactly as they were known that day.
+    /// </summary>
+    public static (Panel Panel, string SnapshotId) LoadForPrediction(MarketStore store, PipelineConfig config, DateOnly asOf, DateTime? knownAt = null) =>
+        Load(store, config, asOf, FeatureLookback + 1, knownAt, () => $"the features need {FeatureLookback + 1} (lookback {FeatureLookback} + the session itself). Ingest more history.");
+
+    /// <summary>The request behind a panel of <paramref name="sessions"/> exchange sessions ending at the last session on or before <paramref name="asOf"/>.</summary>
+    public static PanelRequest Request(PipelineConfig config, DateOnly asOf, int sessions, DateTime? knownAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var calendar = ExchangeCalendars.Get(config.Exchange);
+        var range = calendar.SessionsEndingAt(asOf, sessions);
+        return new PanelRequest
+        {
+            From = range[0],
+            To = range[^1],
+            Calendar = calendar.Name,
+            Fields = Fields,
+            KnownAt = knownAt ?? MarketStore.Latest,
+            AdjustAsOf = range[^1],
+        };
+    }
+
+    private static (Panel Panel, string SnapshotId) Load(MarketStore store, PipelineConfig config, DateOnly asOf, int sessions, DateTime? knownAt, Func<string> needs)
     {
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(config);
-        var sessionsNeeded = SessionsNeeded(config);
-        // Calendar days that surely hold enough sessions: exchange calendars close on holidays too, and NYSE has
-        // had as few as 248 sessions a year (ad-hoc closures), so weekdays alone (7/5) would fall short.
-        var from = asOf.AddDays(-(int)Math.Ceiling(sessionsNeeded * 365.25 / 248.0) - 14);
-        var loaded = store.LoadDailyPanel(from, asOf, Fields);
-        if (loaded.T < sessionsNeeded)
+        var request = Request(config, asOf, sessions, knownAt);
+        var panel = store.LoadPanel(request);
+        var lastStored = LastRowWithBars(panel);
+        if (lastStored < panel.T - 1)
         {
-            throw new InvalidOperationException(
-                $"Only {loaded.T} sessions are stored up to {asOf:yyyy-MM-dd}; lookback {SkeletonFeatureSet.Lookback} + training {config.TrainingWindowDays} + validation {config.ValidationWindowDays} + 2 label sessions need {sessionsNeeded}. Ingest more history or shorten the windows.");
+            // Sessions at the end without any stored bar (the as-of date is past the data): end at the last stored one.
+            if (lastStored < 0)
+            {
+                throw new InvalidOperationException(
+                    $"No bars are stored for the {sessions} {request.Calendar} sessions {request.From:yyyy-MM-dd}..{request.To:yyyy-MM-dd} up to {asOf:yyyy-MM-dd}; {needs()}");
+            }
+
+            request = Request(config, DateOnly.FromDateTime(panel.Timestamps[lastStored]), sessions, knownAt);
+            panel = store.LoadPanel(request);
         }
 
-        return (loaded, store.SnapshotId(DateOnly.FromDateTime(loaded.Timestamps[0]), asOf));
+        var firstStored = FirstRowWithBars(panel);
+        if (firstStored > 0)
+        {
+            throw new InvalidOperationException(
+                $"Only {panel.T - firstStored} sessions are stored up to {request.To:yyyy-MM-dd} ({request.Calendar} sessions from {request.From:yyyy-MM-dd} hold no bars before {DateOnly.FromDateTime(panel.Timestamps[firstStored]):yyyy-MM-dd}); {needs()}");
+        }
+
+        return (panel, store.SnapshotId(request, panel));
+    }
+
+    private static int LastRowWithBars(Panel panel)
+    {
+        var close = panel.Field("close");
+        for (var i = panel.T - 1; i >= 0; i--)
+        {
+            if (RowHasBars(close, i, panel.N))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static int FirstRowWithBars(Panel panel)
+    {
+        var close = panel.Field("close");
+        for (var i = 0; i < panel.T; i++)
+        {
+            if (RowHasBars(close, i, panel.N))
+            {
+                return i;
+            }
+        }
+
+        return panel.T;
+    }
+
+    private static bool RowHasBars(float[] close, int row, int n)
+    {
+        foreach (var value in close.AsSpan(row * n, n))
+        {
+            if (!float.IsNaN(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static IComputeBackend Backend(PipelineConfig config) =>

@@ -1,0 +1,23 @@
+using QuantPipeline.Core.Metrics;
+
+namespace QuantPipeline.Orchestrator.Backfill;
+
+/// <summary>
+/// The stitched out-of-sample backtest of a backfill: one entry per evaluated session, each scored by exactly one
+/// retrain's model, with its metrics and where the series and the report were written.
+/// </summary>
+public sealed record BackfillResult(
+    string ModelName,
+    IReadOnlyList<RetrainOutcome> Retrains,
+    IReadOnlyList<DateOnly> Sessions,
+    IReadOnlyList<int> ScoredBy,
+    double[] NetReturns,
+    double[] Turnover,
+    double[] Ic,
+    double[] RankIc,
+    MetricReport Report,
+    string OutputDirectory,
+    string PredictionsCsvPath,
+    string PredictionsArrowPath,
+    string DailyCsvPath,
+    string ReportPath);
