@@ -1,3 +1,4 @@
+using System.Text.Json;
 
 namespace QuantPipeline.EndToEnd.Tests;
 
@@ -9,17 +10,28 @@ public sealed class CliTests : IDisposable
     private static (int Exit, string Out, string Err) Qp(params string[] args) => QpProcess.Run(args);
 
     [Fact]
-    public void Demo_command_prints_each_stage_the_gate_and_the_version()
+    public void Demo_ingests_backfills_monthly_retrains_deploys_the_latest_and_writes_the_report()
     {
-        var (exit, output, error) = Qp("demo", "--workdir", _dir);
+        var (exit, output, error) = Qp("demo", "--symbols", "60", "--years", "4", "--retrains", "3", "--workdir", _dir);
         Assert.True(exit == 0, output + error);
-        foreach (var stage in new[] { "ingest", "prepare", "features", "train", "validate", "gate", "register", "deploy", "monitor" })
-        {
-            Assert.Matches($@"(?m)^\s+{stage}\s+ok\s+\d+\.\d+ s", output);
-        }
+        Assert.Matches(@"ingest: 60,180 daily bars \(60 symbols, XNYS sessions 2022-01-01\.\.2025-12-31", output);
+        Assert.Contains("backfill: 3 monthly retrains 2025-10-01..2025-12-01", output);
+        // The first XNYS session of October, November and December 2025, one version each, in date order.
+        Assert.Matches(@"(?m)^\s+2025-10-01\s+v1\s+gate (pass|fail)", output);
+        Assert.Matches(@"(?m)^\s+2025-11-03\s+v2\s+gate (pass|fail)", output);
+        Assert.Matches(@"(?m)^\s+2025-12-01\s+v3\s+gate (pass|fail)", output);
+        Assert.Contains("out of sample 2025-10-01..2025-12-30", output);
+        Assert.Matches(@"deployed: demo_mlp v\d in production; signals for 2025-12-31 \(60 symbols\)", output);
+        var report = output.Split('\n').Single(l => l.StartsWith("open the report: ", StringComparison.Ordinal))["open the report: ".Length..].Trim();
+        Assert.True(File.Exists(report), report);
+        Assert.Contains("Walk-forward backfill of demo_mlp", File.ReadAllText(report));
 
-        Assert.Contains("gate: PASS", output);
-        Assert.Contains("registered: demo_mlp version 1", output);
+        // Run again: the store, the retrains and the scored windows are reused.
+        (exit, output, error) = Qp("demo", "--symbols", "60", "--years", "4", "--retrains", "3", "--workdir", _dir);
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("nothing to ingest", output);
+        Assert.Contains("retrains: 3 (", output);
+        Assert.Contains("3 reused)", output);
     }
 
     [Fact]
@@ -28,8 +40,47 @@ public sealed class CliTests : IDisposable
         var (exit, output, _) = Qp("demo", "--help");
         Assert.Equal(0, exit);
         Assert.Contains("--workdir", output);
+        Assert.Contains("--retrains", output);
         Assert.Contains("Examples", output);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    [Fact]
+    public void Schedule_prints_the_first_XNYS_session_of_each_month_as_lines_or_json()
+    {
+        var (exit, output, error) = Qp("schedule", "--from", "2024-01-01", "--to", "2024-12-31");
+        Assert.True(exit == 0, error);
+        Assert.Equal(
+            ["2024-01-02", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-03", "2024-07-01", "2024-08-01", "2024-09-03", "2024-10-01", "2024-11-01", "2024-12-02"],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+        (exit, output, error) = Qp("schedule", "--from", "2024-01-01", "--to", "2024-12-31", "--frequency", "quarterly", "--exchange", "XNYS", "--json");
+        Assert.True(exit == 0, error);
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(["2024-01-02", "2024-04-01", "2024-07-01", "2024-10-01"], json.GetProperty("dates").EnumerateArray().Select(d => d.GetString()));
+
+        (exit, _, error) = Qp("schedule", "--from", "2024-01-01", "--to", "2024-12-31", "--frequency", "biweekly");
+        Assert.Equal(2, exit);
+        Assert.Contains("daily, weekly, monthly, quarterly", error);
+    }
+
+    [Fact]
+    public void Backfill_explains_itself_and_rejects_a_bad_date_with_exit_code_2()
+    {
+        var (exit, output, _) = Qp("backfill", "--help");
+        Assert.Equal(0, exit);
+        foreach (var option in new[] { "--from", "--to", "--frequency", "--config", "--set", "--workdir", "--json", "Examples" })
+        {
+            Assert.Contains(option, output);
+        }
+
+        (exit, _, var error) = Qp("backfill", "--from", "2024-13-01", "--to", "2024-12-31", "--workdir", _dir);
+        Assert.Equal(2, exit);
+        Assert.Contains("'2024-13-01' is not a date", error);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
 }

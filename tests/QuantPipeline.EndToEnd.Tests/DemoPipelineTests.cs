@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using QuantPipeline.Cli.Commands;
 using QuantPipeline.Orchestrator.Pipeline;
 using QuantPipeline.Storage.Registry;
 
@@ -14,7 +13,7 @@ public sealed class DemoPipelineTests : IDisposable
     public void Demo_runs_every_stage_registers_and_deploys_and_a_second_run_registers_version_2()
     {
         var stages = new List<StageRecord>();
-        var first = new ProductionPipeline(DemoCommand.Config, _dir, stages.Add).RunDemo(DemoCommand.Market);
+        var first = new ProductionPipeline(SingleRunDemo.Config, _dir, stages.Add).RunDemo(SingleRunDemo.Market);
 
         Assert.Equal(
             ["ingest", "prepare", "features", "train", "validate", "gate", "register", "deploy", "monitor"],
@@ -53,7 +52,7 @@ public sealed class DemoPipelineTests : IDisposable
         Assert.All(first.Drift, d => Assert.True(d.Psi >= 0 && double.IsFinite(d.Psi)));
 
         // Second run: the store is reused, the model retrained identically, and version 2 registered.
-        var second = new ProductionPipeline(DemoCommand.Config, _dir).RunDemo(DemoCommand.Market);
+        var second = new ProductionPipeline(SingleRunDemo.Config, _dir).RunDemo(SingleRunDemo.Market);
         Assert.Equal(2, second.Version);
         Assert.Equal(first.Metrics.Sharpe, second.Metrics.Sharpe, 12);
         Assert.Equal(first.ArtifactSha256, second.ArtifactSha256);
@@ -63,8 +62,8 @@ public sealed class DemoPipelineTests : IDisposable
     [Fact]
     public void Too_little_history_fails_the_prepare_stage_with_what_is_needed()
     {
-        var config = DemoCommand.Config with { TrainingWindowDays = 756 };
-        var e = Assert.Throws<PipelineStageException>(() => new ProductionPipeline(config, _dir).RunDemo(DemoCommand.Market));
+        var config = SingleRunDemo.Config with { TrainingWindowDays = 756 };
+        var e = Assert.Throws<PipelineStageException>(() => new ProductionPipeline(config, _dir).RunDemo(SingleRunDemo.Market));
         Assert.Equal("prepare", e.Stage);
         Assert.Contains("sessions", e.Message);
         Assert.Contains("756", e.Message);

@@ -1,4 +1,3 @@
-using QuantPipeline.Cli.Commands;
 using QuantPipeline.Orchestrator.Pipeline;
 
 namespace QuantPipeline.EndToEnd.Tests;
@@ -9,7 +8,7 @@ public sealed class DeployedDemo : IDisposable
     public DeployedDemo()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("qp-deployed-").FullName;
-        Result = new ProductionPipeline(DemoCommand.Config, Directory).RunDemo(DemoCommand.Market);
+        Result = new ProductionPipeline(SingleRunDemo.Config, Directory).RunDemo(SingleRunDemo.Market);
     }
 
     public string Directory { get; }

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using Parquet.Serialization;
-using QuantPipeline.Cli.Commands;
 using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Orchestrator.Deploy;
 using QuantPipeline.Orchestrator.Lineage;
@@ -50,7 +49,7 @@ public sealed class DeploymentTests(DeployedDemo demo)
         var dir = demo.Copy();
         try
         {
-            var changed = DemoCommand.Config with { TrainingWindowDays = 756 };
+            var changed = SingleRunDemo.Config with { TrainingWindowDays = 756 };
             Assert.Throws<QuantPipeline.Orchestrator.Pipeline.PipelineStageException>(() => new QuantPipeline.Orchestrator.Pipeline.ProductionPipeline(changed, dir).Run(AsOf));
             using var registry = Open(dir);
             var added = registry.Audit.Read().Skip(15).ToList();
@@ -74,12 +73,12 @@ public sealed class DeploymentTests(DeployedDemo demo)
         using var registry = Open(demo.Directory);
         var version = registry.GetVersion("demo_mlp", 1);
         var lineage = version.Lineage!;
-        Assert.Equal(DemoCommand.Config, JsonSerializer.Deserialize<PipelineConfig>(lineage.ConfigJson!));
+        Assert.Equal(SingleRunDemo.Config, JsonSerializer.Deserialize<PipelineConfig>(lineage.ConfigJson!));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lineage.ConfigJson!))), lineage.ConfigHash);
         var prepare = demo.Result.Stages.Single(s => s.Stage == "prepare").Detail;
         Assert.EndsWith("snapshot " + lineage.DataSnapshotId, prepare);
         Assert.Equal(version.Parameters["training_range"], $"{lineage.TrainingFrom:yyyy-MM-dd}..{lineage.TrainingTo:yyyy-MM-dd}");
-        Assert.Equal(DemoCommand.Config.Seed, lineage.Seed);
+        Assert.Equal(SingleRunDemo.Config.Seed, lineage.Seed);
         Assert.Matches("^(git:[0-9a-f]{7,}|assembly:.+)$", lineage.CodeVersion);
         Assert.StartsWith("fs-", lineage.FeatureSetVersion);
         Assert.Null(lineage.ParentVersion);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using QuantPipeline.Cli.Commands;
 using QuantPipeline.Core.Monitoring;
 using QuantPipeline.Core.Synthetic;
 using QuantPipeline.Orchestrator.Config;
@@ -24,7 +23,7 @@ public sealed class RegimeChangeRetrainTests : IDisposable
     private static readonly DateOnly AfterChange = new(2022, 2, 28);
 
     /// <summary>Small and quick; the gate is loosened so both versions are approved and the monitor has a production model.</summary>
-    private static readonly PipelineConfig Config = DemoCommand.Config with
+    private static readonly PipelineConfig Config = SingleRunDemo.Config with
     {
         TrainingWindowDays = 120,
         ValidationWindowDays = 60,

@@ -97,13 +97,12 @@ public static class ModelInputs
         if (lastStored < panel.T - 1)
         {
             // Sessions at the end without any stored bar (the as-of date is past the data): end at the last stored one.
-            if (lastStored < 0)
-            {
-                throw new InvalidOperationException(
-                    $"No bars are stored for the {sessions} {request.Calendar} sessions {request.From:yyyy-MM-dd}..{request.To:yyyy-MM-dd} up to {asOf:yyyy-MM-dd}; {needs()}");
-            }
-
-            request = Request(config, DateOnly.FromDateTime(panel.Timestamps[lastStored]), sessions, knownAt);
+            var last = lastStored >= 0
+                ? DateOnly.FromDateTime(panel.Timestamps[lastStored])
+                : LastStoredSessionBefore(store, request, sessions)
+                    ?? throw new InvalidOperationException(
+                        $"No {request.Calendar} bars are stored on or before {asOf:yyyy-MM-dd}; {needs()}");
+            request = Request(config, last, sessions, knownAt);
             panel = store.LoadPanel(request);
         }
 
@@ -116,6 +115,38 @@ public static class ModelInputs
 
         return (panel, store.SnapshotId(request, panel));
     }
+
+    /// <summary>The last session before <paramref name="request"/>'s range with a stored bar, searched back in doubling spans (closes only).</summary>
+    private static DateOnly? LastStoredSessionBefore(MarketStore store, PanelRequest request, int span)
+    {
+        var calendar = ExchangeCalendars.Get(request.Calendar);
+        var end = request.From;
+        for (var searched = 0; searched < MaxSessionsSearched; searched += span, span *= 2)
+        {
+            end = calendar.PreviousSession(end);
+            if (end <= calendar.FirstDate)
+            {
+                return null;
+            }
+
+            // About span sessions back in calendar days, never before the calendar's rules begin.
+            var from = end.AddDays(-(span * 7 / 5 + 10));
+            var range = calendar.Sessions(from > calendar.FirstDate ? from : calendar.FirstDate, end);
+            var probe = store.LoadPanel(request with { From = range[0], To = end, Fields = ["close"], AdjustAsOf = null });
+            var row = LastRowWithBars(probe);
+            if (row >= 0)
+            {
+                return DateOnly.FromDateTime(probe.Timestamps[row]);
+            }
+
+            end = range[0];
+        }
+
+        return null;
+    }
+
+    /// <summary>How far back (about 40 years of sessions) an as-of date past the data looks for the last stored session.</summary>
+    private const int MaxSessionsSearched = 10_000;
 
     private static int LastRowWithBars(Panel panel)
     {
@@ -158,8 +189,17 @@ public static class ModelInputs
         return false;
     }
 
-    public static IComputeBackend Backend(PipelineConfig config) =>
-        ComputeBackends.Create(config.ComputeBackend);
+    /// <summary>
+    /// The configured backend. Backends are shared instances, so one per name is kept: a backfill asks for it once per
+    /// retrain and window, and the choice (logged when made) does not change within a process.
+    /// </summary>
+    public static IComputeBackend Backend(PipelineConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return ChosenBackends.GetOrAdd(config.ComputeBackend.Trim().ToLowerInvariant(), ComputeBackends.Create);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IComputeBackend> ChosenBackends = new(StringComparer.Ordinal);
 
     /// <summary>Cross-sectionally z-scored features (clipped at ±5), one [T, N] array per feature.</summary>
     public static float[][] Compute(Panel panel, IComputeBackend backend)
