@@ -25,6 +25,8 @@ public sealed class RegimeChangeRetrainTests : IDisposable
     /// <summary>Small and quick; the gate is loosened so both versions are approved and the monitor has a production model.</summary>
     private static readonly PipelineConfig Config = SingleRunDemo.Config with
     {
+        // The regime-change market is generated on every weekday (SyntheticDailyMarket), so sessions are weekdays.
+        Exchange = "WEEKDAY",
         TrainingWindowDays = 120,
         ValidationWindowDays = 60,
         TrainingEpochs = 2,
