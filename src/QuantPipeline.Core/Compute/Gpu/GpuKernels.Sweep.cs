@@ -229,7 +229,14 @@ internal static partial class GpuKernels
             double impact = 0, secondLeg = 0, longs = 0, shorts = 0, longCount = 0, shortCount = 0;
             for (var j = tid; j < n; j += threads)
             {
-                var w = book[bookStart + j];
+                var held = book[bookStart + j];
+                if (held == 0 && !trade)
+                {
+                    // Cash between rebalances (most names of a quantile book): nothing drifts, trades or counts.
+                    continue;
+                }
+
+                var w = held;
                 var r = returns[cell0 + j];
                 var gap = atOpen ? Overnight(gaps, cell0 + j) : 0.0;
                 if (w != 0 && drift)
@@ -255,7 +262,11 @@ internal static partial class GpuKernels
                     w = goal;
                 }
 
-                book[bookStart + j] = w;
+                if (w != held)
+                {
+                    book[bookStart + j] = w;
+                }
+
                 if (atOpen)
                 {
                     // Only held names: one in cash may have no price at all.
