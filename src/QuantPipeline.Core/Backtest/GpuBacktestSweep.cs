@@ -29,7 +29,7 @@ public static class GpuBacktestSweep
     private static readonly int[] AllFields = Enumerable.Range(0, GpuKernels.SweepFields).ToArray();
 
     /// <summary>Each variant's summary metrics on net returns, its total costs and its net return per bar, as <see cref="BacktestSweep.Run(BacktestInputs, IReadOnlyList{BacktestOptions}, double, int)"/> gives them.</summary>
-    /// <param name="groupSize">Threads per variant (a power of two up to 256); 0 picks 256 on CUDA and 4 on the CPU accelerator. Results do not depend on it beyond float64 rounding.</param>
+    /// <param name="groupSize">Threads per variant (a power of two up to 256); 0 picks 256 on CUDA and 1 on the CPU accelerator. Results do not depend on it beyond float64 rounding.</param>
     public static IReadOnlyList<SweepResult> Run(GpuBackend gpu, BacktestInputs inputs, IReadOnlyList<BacktestOptions> variants, double periodsPerYear = PerformanceMetrics.DailyPeriodsPerYear, int groupSize = 0, GpuSweepTimings? timings = null)
     {
         var fields = Execute(gpu, inputs, variants, groupSize, SummaryFields, timings, MaxVariantsPerLaunch);
@@ -256,8 +256,9 @@ public static class GpuBacktestSweep
         var limit = Math.Min(GpuKernels.SweepGroupCapacity, gpu.Accelerator.MaxNumThreadsPerGroup);
         if (requested <= 0)
         {
-            // The CPU accelerator runs a group's threads as OS threads meeting at every barrier: few are cheaper.
-            requested = gpu.IsCuda ? GpuKernels.SweepGroupCapacity : 4;
+            // The CPU accelerator runs a group's threads as OS threads meeting at every barrier and shuffle: there one
+            // thread per variant is fastest, and the variants' groups still spread over the cores.
+            requested = gpu.IsCuda ? GpuKernels.SweepGroupCapacity : 1;
         }
 
         if (requested > limit || (requested & (requested - 1)) != 0)

@@ -11,13 +11,17 @@ namespace QuantPipeline.Core.Compute.Gpu;
 /// Second the book pass: one thread group per variant walks the bars in order, its threads striding over the names
 /// (consecutive threads take consecutive names, so reads coalesce); per bar it closes unpriced positions, accrues
 /// and drifts the book, trades to the targets on a rebalance bar and charges commission, half-spread, square-root
-/// impact and borrow, with group sums (a shared-memory tree) where the bar needs a total. The semantics are those of
+/// impact and borrow, with group sums where the bar needs a total (within each warp by shuffles, then one barrier and
+/// a read of the warps' totals from shared memory). The semantics are those of
 /// Backtest.VectorisedBacktest; weights, sums and costs are float64.
 /// </summary>
 internal static partial class GpuKernels
 {
-    /// <summary>Largest thread group of the book pass (its shared sums are sized for it).</summary>
+    /// <summary>Largest thread group of the book pass.</summary>
     public const int SweepGroupCapacity = 256;
+
+    /// <summary>Shared slots per summed quantity: one per warp, or one per thread in a group smaller than a warp.</summary>
+    private const int SweepSlots = 64;
 
     /// <summary>Per-bar outputs of the book pass, in the order of the output buffer's blocks.</summary>
     public const int SweepGross = 0, SweepNet = 1, SweepTurnover = 2, SweepCommission = 3, SweepSpread = 4, SweepImpact = 5,
@@ -142,14 +146,17 @@ internal static partial class GpuKernels
         SweepShape shape)
     {
         // Three regions of lanes (5 for the first phase, 8 for the second, 4 for the intraday drift at an open).
-        var shared = SharedMemory.Allocate<double>(17 * SweepGroupCapacity);
-        var sumsA = shared.SubView(0, 5 * SweepGroupCapacity);
-        var sumsB = shared.SubView(5 * SweepGroupCapacity, 8 * SweepGroupCapacity);
-        var sumsC = shared.SubView(13 * SweepGroupCapacity, 4 * SweepGroupCapacity);
+        var shared = SharedMemory.Allocate<double>(17 * SweepSlots);
+        var sumsA = shared.SubView(0, 5 * SweepSlots);
+        var sumsB = shared.SubView(5 * SweepSlots, 8 * SweepSlots);
+        var sumsC = shared.SubView(13 * SweepSlots, 4 * SweepSlots);
         var v = Grid.IdxX;
         var count = Grid.DimX;
         var tid = Group.IdxX;
         var threads = Group.DimX;
+        var byWarp = threads >= Warp.WarpSize;
+        var slot = byWarp ? Warp.WarpIdx : tid;
+        var slots = byWarp ? threads / Warp.WarpSize : threads;
         var o = variants[v];
         int t = shape.T, n = shape.N;
         var bookStart = (long)v * n;
@@ -209,17 +216,17 @@ internal static partial class GpuKernels
                 leg += w * (atOpen ? Overnight(gaps, cell0 + j) : r);
             }
 
-            sumsA[tid] = leg;
-            sumsA[SweepGroupCapacity + tid] = shortBook;
-            sumsA[(2 * SweepGroupCapacity) + tid] = turnover;
-            sumsA[(3 * SweepGroupCapacity) + tid] = spread;
-            sumsA[(4 * SweepGroupCapacity) + tid] = closed;
-            GroupSum(sumsA, 5, tid, threads);
-            var firstLeg = sumsA[0];
-            shortBook = sumsA[SweepGroupCapacity];
-            var barTurnover = sumsA[2 * SweepGroupCapacity];
-            var barSpread = sumsA[3 * SweepGroupCapacity];
-            var barClosed = sumsA[4 * SweepGroupCapacity];
+            Deposit(sumsA, 0, leg, byWarp, slot);
+            Deposit(sumsA, 1, shortBook, byWarp, slot);
+            Deposit(sumsA, 2, turnover, byWarp, slot);
+            Deposit(sumsA, 3, spread, byWarp, slot);
+            Deposit(sumsA, 4, closed, byWarp, slot);
+            Group.Barrier();
+            var firstLeg = Total(sumsA, 0, slots);
+            shortBook = Total(sumsA, 1, slots);
+            var barTurnover = Total(sumsA, 2, slots);
+            var barSpread = Total(sumsA, 3, slots);
+            var barClosed = Total(sumsA, 4, slots);
 
             // Phase B: drift by the first leg, trade on a rebalance bar (at the open: then sum the intraday leg).
             var drift = firstLeg != -1;
@@ -281,23 +288,30 @@ internal static partial class GpuKernels
                 }
             }
 
-            sumsB[tid] = turnover;
-            sumsB[SweepGroupCapacity + tid] = spread;
-            sumsB[(2 * SweepGroupCapacity) + tid] = impact;
-            sumsB[(3 * SweepGroupCapacity) + tid] = secondLeg;
-            sumsB[(4 * SweepGroupCapacity) + tid] = longs;
-            sumsB[(5 * SweepGroupCapacity) + tid] = shorts;
-            sumsB[(6 * SweepGroupCapacity) + tid] = longCount;
-            sumsB[(7 * SweepGroupCapacity) + tid] = shortCount;
-            GroupSum(sumsB, atOpen ? 4 : 8, tid, threads);
-            barTurnover += sumsB[0];
-            barSpread += sumsB[SweepGroupCapacity];
-            var impactSum = sumsB[2 * SweepGroupCapacity];
+            Deposit(sumsB, 0, turnover, byWarp, slot);
+            Deposit(sumsB, 1, spread, byWarp, slot);
+            Deposit(sumsB, 2, impact, byWarp, slot);
+            if (atOpen)
+            {
+                Deposit(sumsB, 3, secondLeg, byWarp, slot);
+            }
+            else
+            {
+                Deposit(sumsB, 4, longs, byWarp, slot);
+                Deposit(sumsB, 5, shorts, byWarp, slot);
+                Deposit(sumsB, 6, longCount, byWarp, slot);
+                Deposit(sumsB, 7, shortCount, byWarp, slot);
+            }
+
+            Group.Barrier();
+            barTurnover += Total(sumsB, 0, slots);
+            barSpread += Total(sumsB, 1, slots);
+            var impactSum = Total(sumsB, 2, slots);
             var gross = firstLeg;
             if (atOpen)
             {
                 // Phase C: drift by the intraday leg, then the exposures held at the close.
-                var intraday = sumsB[3 * SweepGroupCapacity];
+                var intraday = Total(sumsB, 3, slots);
                 gross = ((1 + firstLeg) * (1 + intraday)) - 1;
                 longs = shorts = longCount = shortCount = 0;
                 for (var j = tid; j < n; j += threads)
@@ -316,22 +330,22 @@ internal static partial class GpuKernels
                     shortCount += w < 0 ? 1 : 0;
                 }
 
-                sumsC[tid] = longs;
-                sumsC[SweepGroupCapacity + tid] = shorts;
-                sumsC[(2 * SweepGroupCapacity) + tid] = longCount;
-                sumsC[(3 * SweepGroupCapacity) + tid] = shortCount;
-                GroupSum(sumsC, 4, tid, threads);
-                longs = sumsC[0];
-                shorts = sumsC[SweepGroupCapacity];
-                longCount = sumsC[2 * SweepGroupCapacity];
-                shortCount = sumsC[3 * SweepGroupCapacity];
+                Deposit(sumsC, 0, longs, byWarp, slot);
+                Deposit(sumsC, 1, shorts, byWarp, slot);
+                Deposit(sumsC, 2, longCount, byWarp, slot);
+                Deposit(sumsC, 3, shortCount, byWarp, slot);
+                Group.Barrier();
+                longs = Total(sumsC, 0, slots);
+                shorts = Total(sumsC, 1, slots);
+                longCount = Total(sumsC, 2, slots);
+                shortCount = Total(sumsC, 3, slots);
             }
             else
             {
-                longs = sumsB[4 * SweepGroupCapacity];
-                shorts = sumsB[5 * SweepGroupCapacity];
-                longCount = sumsB[6 * SweepGroupCapacity];
-                shortCount = sumsB[7 * SweepGroupCapacity];
+                longs = Total(sumsB, 4, slots);
+                shorts = Total(sumsB, 5, slots);
+                longCount = Total(sumsB, 6, slots);
+                shortCount = Total(sumsB, 7, slots);
             }
 
             if (tid == 0)
@@ -358,27 +372,41 @@ internal static partial class GpuKernels
     }
 
     /// <summary>
-    /// Sums the first <paramref name="lanes"/> lanes of <paramref name="sums"/> (each <see cref="SweepGroupCapacity"/>
-    /// wide, one entry per thread) into entry 0 of each lane; every thread reads the totals after it returns.
-    /// The group size is a power of two. Callers alternate between regions so that the next write to a region
-    /// comes after the barriers of another sum, which every thread passes only once it has read the totals.
+    /// Leaves this thread's share of a group total in <paramref name="sums"/>: the warp's sum (by shuffles) from its
+    /// first lane, or the thread's own value in a group smaller than a warp. After a barrier every thread reads the
+    /// total with <see cref="Total"/>, in the same order, so all threads agree bit for bit. Each bar alternates
+    /// between regions, so a region is written again only after another barrier, which every thread passes only
+    /// once it has read the totals.
     /// </summary>
-    private static void GroupSum(ArrayView<double> sums, int lanes, int tid, int threads)
+    private static void Deposit(ArrayView<double> sums, int lane, double value, bool byWarp, int slot)
     {
-        Group.Barrier();
-        for (var stride = threads >> 1; stride > 0; stride >>= 1)
+        if (byWarp)
         {
-            if (tid < stride)
+            for (var delta = Warp.WarpSize / 2; delta > 0; delta >>= 1)
             {
-                for (var l = 0; l < lanes; l++)
-                {
-                    var at = (l * SweepGroupCapacity) + tid;
-                    sums[at] += sums[at + stride];
-                }
+                value += Warp.ShuffleDown(value, delta);
             }
 
-            Group.Barrier();
+            if (Warp.LaneIdx == 0)
+            {
+                sums[(lane * SweepSlots) + slot] = value;
+            }
         }
+        else
+        {
+            sums[(lane * SweepSlots) + slot] = value;
+        }
+    }
+
+    private static double Total(ArrayView<double> sums, int lane, int slots)
+    {
+        double total = 0;
+        for (var s = 0; s < slots; s++)
+        {
+            total += sums[(lane * SweepSlots) + s];
+        }
+
+        return total;
     }
 
     private static double Target(ArrayView<int> order, ArrayView<double> denseTargets, SweepVariant o, int t, int n, int signalRow, int j, int finite, int selected, double side)
