@@ -20,13 +20,12 @@ namespace QuantPipeline.Core.Backtest;
 /// </summary>
 public static class GpuBacktestSweep
 {
-    /// <summary>Variants per launch; bounds the device memory of the books (8·N bytes each) and outputs (96·T bytes each).</summary>
+    /// <summary>Variants per launch; bounds the device memory of the books (8·N bytes each) and outputs (104·T bytes each).</summary>
     public const int MaxVariantsPerLaunch = 1024;
 
-    private static readonly int[] SummaryFields =
-        [GpuKernels.SweepNet, GpuKernels.SweepTurnover, GpuKernels.SweepCommission, GpuKernels.SweepSpread, GpuKernels.SweepImpact, GpuKernels.SweepBorrow];
+    private static readonly int[] SummaryFields = [GpuKernels.SweepNet, GpuKernels.SweepTurnover, GpuKernels.SweepCosts];
 
-    private static readonly int[] AllFields = Enumerable.Range(0, GpuKernels.SweepFields).ToArray();
+    private static readonly int[] AllFields = Enumerable.Range(0, GpuKernels.SweepCosts).ToArray();
 
     /// <summary>Each variant's summary metrics on net returns, its total costs and its net return per bar, as <see cref="BacktestSweep.Run(BacktestInputs, IReadOnlyList{BacktestOptions}, double, int)"/> gives them.</summary>
     /// <param name="groupSize">Threads per variant (a power of two up to 256); 0 picks 256 on CUDA and 1 on the CPU accelerator. Results do not depend on it beyond float64 rounding.</param>
@@ -38,9 +37,9 @@ public static class GpuBacktestSweep
         {
             var net = fields[GpuKernels.SweepNet][k];
             double costs = 0;
-            for (var i = 0; i < net.Length; i++)
+            foreach (var cost in fields[GpuKernels.SweepCosts][k])
             {
-                costs += fields[GpuKernels.SweepCommission][k][i] + fields[GpuKernels.SweepSpread][k][i] + fields[GpuKernels.SweepImpact][k][i] + fields[GpuKernels.SweepBorrow][k][i];
+                costs += cost;
             }
 
             results[k] = new SweepResult(variants[k], PerformanceMetrics.Compute(net, fields[GpuKernels.SweepTurnover][k], periodsPerYear), costs, net);

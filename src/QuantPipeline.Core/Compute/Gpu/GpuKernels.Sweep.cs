@@ -26,7 +26,7 @@ internal static partial class GpuKernels
     /// <summary>Per-bar outputs of the book pass, in the order of the output buffer's blocks.</summary>
     public const int SweepGross = 0, SweepNet = 1, SweepTurnover = 2, SweepCommission = 3, SweepSpread = 4, SweepImpact = 5,
         SweepBorrow = 6, SweepLongExposure = 7, SweepShortExposure = 8, SweepLongs = 9, SweepShorts = 10, SweepForcedCloses = 11,
-        SweepFields = 12;
+        SweepCosts = 12, SweepFields = 13;
 
     private const ulong NoKey = ulong.MaxValue;
 
@@ -367,6 +367,9 @@ internal static partial class GpuKernels
                 outputs[(SweepLongs * block) + at] = longCount;
                 outputs[(SweepShorts * block) + at] = shortCount;
                 outputs[(SweepForcedCloses * block) + at] = barClosed;
+
+                // The bar's costs summed as the managed sweep sums them, so a summary needs one field instead of four.
+                outputs[(SweepCosts * block) + at] = commission + barSpread + impactCost + borrow;
             }
         }
     }
