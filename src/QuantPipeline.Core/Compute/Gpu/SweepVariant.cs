@@ -1,9 +1,12 @@
+using System.Runtime.InteropServices;
+
 namespace QuantPipeline.Core.Compute.Gpu;
 
 /// <summary>
 /// One backtest variant as the sweep kernel reads it: a flat, blittable copy of the options with the rates already
 /// in fractions, so the kernel never touches a managed object.
 /// </summary>
+[StructLayout(LayoutKind.Sequential)]
 internal readonly struct SweepVariant
 {
     /// <summary><see cref="Construction"/>: long the top and short the bottom quantile of the shared order.</summary>
@@ -33,25 +36,12 @@ internal readonly struct SweepVariant
         BorrowRate = borrowRate;
     }
 
-    public int Construction { get; }
-
+    // Eight doubles, then six ints: no padding, so the host's layout and the device's agree byte for byte.
     public double Quantile { get; }
-
-    public int TopK { get; }
 
     public double GrossLeverage { get; }
 
     public double MaxWeight { get; }
-
-    /// <summary>Which dense target panel a <see cref="DenseTargets"/> variant reads.</summary>
-    public int DenseTarget { get; }
-
-    public int DelayBars { get; }
-
-    public int RebalanceEvery { get; }
-
-    /// <summary>1 for next-open execution, 0 for execution at a close.</summary>
-    public int NextOpen { get; }
 
     public double CommissionRate { get; }
 
@@ -64,4 +54,18 @@ internal readonly struct SweepVariant
 
     /// <summary>Borrow fee per bar as a fraction of the short book.</summary>
     public double BorrowRate { get; }
+
+    public int Construction { get; }
+
+    public int TopK { get; }
+
+    /// <summary>Which dense target panel a <see cref="DenseTargets"/> variant reads.</summary>
+    public int DenseTarget { get; }
+
+    public int DelayBars { get; }
+
+    public int RebalanceEvery { get; }
+
+    /// <summary>1 for next-open execution, 0 for execution at a close.</summary>
+    public int NextOpen { get; }
 }
