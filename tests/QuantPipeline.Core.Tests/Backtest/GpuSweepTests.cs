@@ -112,6 +112,10 @@ public class GpuSweepTests
 
         // Costs cut the net: 5 bp of commission on the same book loses to 0 bp.
         Assert.True(viaGpu[0].Metrics.Sharpe > viaGpu[4].Metrics.Sharpe);
+
+        // A caller's own GpuBackend (not the shared, serialised one) takes the same path.
+        var direct = OnGpu(gpu => BacktestSweep.Run(inputs, variants, gpu), sortedOrder: false);
+        Assert.Equal(viaGpu.Select(r => r.NetReturns), direct.Select(r => r.NetReturns));
     }
 
     [Theory]
