@@ -3,7 +3,9 @@ using QuantPipeline.Core.Compute.Gpu;
 using QuantPipeline.GpuCheck;
 
 // qp-gpu-check [--cpu] [--n N] [--t T] [--runs R] [--chunk ROWS] [--count-rank] [--no-baseline] [--limit-s SECONDS]
-// Runs the conformance suite on the GPU backend against the float64 reference, then times W1's F8 set.
+//              [--no-sweep | --sweep-only] [--sweep-n N] [--sweep-t T] [--sweep-variants V] [--sweep-runs R]
+// Runs the conformance suite on the GPU backend against the float64 reference, then times W1's F8 set, then
+// checks and times the W2 backtest sweep (1,000 variants by default on CUDA).
 var forceCpu = args.Contains("--cpu");
 int Option(string name, int fallback)
 {
@@ -21,11 +23,13 @@ if (!gpu.IsCuda)
     Console.WriteLine("      results but the timings below say nothing about a GPU (and use a reduced shape unless --n/--t are given).");
 }
 
+var sweepOnly = args.Contains("--sweep-only");
+
 // Conformance: the shapes are small enough for the CPU accelerator, large enough to span many windows.
 var (checkT, checkN) = gpu.IsCuda ? (300, 257) : (60, 17);
 var failed = 0;
 var total = 0;
-foreach (var result in ConformanceSuite.Run(gpu, checkT, checkN))
+foreach (var result in sweepOnly ? Enumerable.Empty<ConformanceResult>() : ConformanceSuite.Run(gpu, checkT, checkN))
 {
     total++;
     failed += result.Passed ? 0 : 1;
@@ -37,7 +41,7 @@ Console.WriteLine($"conformance: {total - failed} of {total} passed on {gpu.Devi
 var n = Option("--n", gpu.IsCuda ? 3000 : 100);
 var t = Option("--t", gpu.IsCuda ? 8190 : 390);
 var runs = Math.Max(1, Option("--runs", gpu.IsCuda ? 15 : 3));
-var (c, v) = SyntheticBars(t, n);
+var (c, v) = sweepOnly ? ([], []) : SyntheticBars(t, n);
 
 // A stuck device must not hang the check: after the limit, say so and stop.
 var limitSeconds = Option("--limit-s", 480);
@@ -60,7 +64,11 @@ var configs = new List<(string Label, int Chunk, bool SortedRank, bool Fused)>
     ("fused rolling pass + chunked ewm/rsi + rank", chunkRows, sortedRank, true),
     ("chunked kernels, one call per step", chunkRows, sortedRank, false),
 };
-if (!args.Contains("--no-baseline"))
+if (sweepOnly)
+{
+    configs.Clear();
+}
+else if (!args.Contains("--no-baseline"))
 {
     configs.Add(("baseline: one thread per symbol, rank counted per cell", 0, false, false));
 }
@@ -98,6 +106,18 @@ foreach (var (label, chunk, sorted, fused) in configs)
         total++;
         Console.WriteLine($"FAIL  F8 ({label}): {e.GetType().Name}: {e.Message}");
     }
+}
+
+if (!args.Contains("--no-sweep"))
+{
+    var (sweepFailed, sweepTotal) = SweepCheck.Run(
+        gpu,
+        Option("--sweep-n", gpu.IsCuda ? 3000 : 300),
+        Option("--sweep-t", gpu.IsCuda ? 2520 : 252),
+        Math.Max(1, Option("--sweep-variants", gpu.IsCuda ? 1000 : 40)),
+        Math.Max(1, Option("--sweep-runs", gpu.IsCuda ? 5 : 1)));
+    failed += sweepFailed;
+    total += sweepTotal;
 }
 
 var where = gpu.IsCuda ? "on CUDA" : "on ILGPU's CPU accelerator: no GPU was exercised";

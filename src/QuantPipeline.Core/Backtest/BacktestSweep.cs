@@ -1,3 +1,5 @@
+using QuantPipeline.Core.Compute;
+using QuantPipeline.Core.Compute.Gpu;
 using QuantPipeline.Core.Metrics;
 
 namespace QuantPipeline.Core.Backtest;
@@ -9,6 +11,8 @@ public sealed record SweepResult(BacktestOptions Options, PerformanceMetrics Met
 /// Many backtest variants in one call. Variants sharing a portfolio construction (construction, quantile, k,
 /// leverage, neutrality, cap) share one <see cref="TargetBook"/>, so the cross-sectional selection runs once per
 /// group; the variants of a group (costs × delay × rebalancing × execution) then run in parallel.
+/// The overload taking an <see cref="IComputeBackend"/> runs the sweep on the GPU for the gpu backend
+/// (<see cref="GpuBacktestSweep"/>, same results within float64 rounding) and on the managed engine otherwise.
 /// </summary>
 public static class BacktestSweep
 {
@@ -43,6 +47,22 @@ public static class BacktestSweep
         return results;
     }
 
+    /// <summary>
+    /// The sweep on the chosen backend: the gpu backend (<see cref="ComputeBackends.Create"/>("gpu"), shared and
+    /// serialised, or a <see cref="GpuBackend"/> of the caller's) evaluates the variants in device launches; managed
+    /// and native run the managed sweep above.
+    /// </summary>
+    public static IReadOnlyList<SweepResult> Run(BacktestInputs inputs, IReadOnlyList<BacktestOptions> variants, IComputeBackend backend, double periodsPerYear = PerformanceMetrics.DailyPeriodsPerYear, int maxDegreeOfParallelism = -1)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return backend switch
+        {
+            GpuBackend gpu => GpuBacktestSweep.Run(gpu, inputs, variants, periodsPerYear),
+            SynchronizedBackend { Inner: GpuBackend } shared => shared.Exclusive(inner => GpuBacktestSweep.Run((GpuBackend)inner, inputs, variants, periodsPerYear)),
+            _ => Run(inputs, variants, periodsPerYear, maxDegreeOfParallelism),
+        };
+    }
+
     /// <summary>The cross product of quantiles × commissions (bp) × delays (bars) × rebalance intervals on a template.</summary>
     public static IReadOnlyList<BacktestOptions> Grid(
         BacktestOptions template,
@@ -59,6 +79,7 @@ public static class BacktestSweep
                 select template with { Quantile = q, CommissionBps = c, DelayBars = d, RebalanceEvery = k }).ToList();
     }
 
-    private static (PortfolioConstruction, double, int, double, bool, double) ConstructionKey(BacktestOptions o) =>
+    /// <summary>What a portfolio construction depends on: variants with equal keys share their targets.</summary>
+    internal static (PortfolioConstruction, double, int, double, bool, double) ConstructionKey(BacktestOptions o) =>
         (o.Construction, o.Construction == PortfolioConstruction.LongShortQuantile ? o.Quantile : 0, o.Construction == PortfolioConstruction.LongOnlyTopK ? o.TopK : 0, o.GrossLeverage, o.DollarNeutral, o.MaxWeight);
 }

@@ -299,12 +299,14 @@ public sealed class TargetBook
                 }
             }
 
+            // With no capped names the cap does not enter (an infinite cap times zero names is NaN, not 0).
+            var cappedGross = cappedCount == 0 ? 0 : cappedCount * cap;
             if (free == 0)
             {
-                return cappedCount * cap;
+                return cappedGross;
             }
 
-            var scale = (gross - cappedCount * cap) / free;
+            var scale = (gross - cappedGross) / free;
             var newlyCapped = 0;
             for (var s = 0; s < weights.Length; s++)
             {

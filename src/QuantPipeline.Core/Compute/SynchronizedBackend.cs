@@ -13,6 +13,16 @@ public sealed class SynchronizedBackend(IComputeBackend inner) : IComputeBackend
 
     public string Name => Inner.Name;
 
+    /// <summary>Runs work that uses the inner backend directly (device buffers, several launches) as one serialised call.</summary>
+    public T Exclusive<T>(Func<IComputeBackend, T> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (_gate)
+        {
+            return work(Inner);
+        }
+    }
+
     public void Unary(UnaryOp op, ReadOnlySpan<float> x, Span<float> dst)
     {
         lock (_gate)

@@ -83,6 +83,9 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     /// <summary>The accelerator, for callers that keep buffers on the device.</summary>
     public Accelerator Accelerator => accelerator;
 
+    /// <summary>The compiled kernels, for device work that lives outside this class (the backtest sweep).</summary>
+    internal GpuKernelCache Kernels => kernels;
+
     /// <summary>Waits for every queued kernel and copy to finish.</summary>
     public void Synchronize() => accelerator.Synchronize();
 

@@ -27,7 +27,49 @@ internal sealed class GpuKernelCache(Accelerator accelerator)
 
     private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GpuKernelParams>? f8Rolling;
 
+    private Action<Index1D, ArrayView<float>, ArrayView<int>, SweepShape>? sweepOrderCount;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<int>, SweepShape>? sweepOrderSorted;
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<double>, ArrayView<SweepVariant>, ArrayView<double>, ArrayView<double>, SweepShape>? sweepBookPass;
+
     private readonly Lock gate = new();
+
+    public Action<Index1D, ArrayView<float>, ArrayView<int>, SweepShape> SweepOrderCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                sweepOrderCount ??= accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, SweepShape>(GpuKernels.SweepOrderCount);
+                return sweepOrderCount;
+            }
+        }
+    }
+
+    public Action<KernelConfig, ArrayView<float>, ArrayView<int>, SweepShape> SweepOrderSorted
+    {
+        get
+        {
+            lock (gate)
+            {
+                // Explicitly grouped: the group sorts its row in shared memory.
+                sweepOrderSorted ??= accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, SweepShape>(GpuKernels.SweepOrderSorted);
+                return sweepOrderSorted;
+            }
+        }
+    }
+
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<double>, ArrayView<SweepVariant>, ArrayView<double>, ArrayView<double>, SweepShape> SweepBookPass
+    {
+        get
+        {
+            lock (gate)
+            {
+                // Explicitly grouped: one group per variant, its threads share the bar's sums.
+                sweepBookPass ??= accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<double>, ArrayView<SweepVariant>, ArrayView<double>, ArrayView<double>, SweepShape>(GpuKernels.SweepBookPass);
+                return sweepBookPass;
+            }
+        }
+    }
 
     public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GpuKernelParams> F8Rolling => Load(ref f8Rolling, GpuKernels.F8Rolling);
 
