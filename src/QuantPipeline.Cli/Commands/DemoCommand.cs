@@ -76,6 +76,9 @@ public static class DemoCommand
         Console.WriteLine($"QuantPipeline demo in {workdir.FullName}");
         Console.WriteLine($"config: model {Config.ModelName}, training {Config.TrainingWindowDays} sessions, validation {Config.ValidationWindowDays} sessions, gate sharpe >= {Config.MinSharpeThreshold}, max_drawdown >= {Config.MaxDrawdownThreshold}, registry {Config.ModelRegistryUri}");
         var total = System.Diagnostics.Stopwatch.StartNew();
+        // The demo's configuration next to its data, so that qp monitor (and any pipeline command) in this folder uses it.
+        workdir.Create();
+        File.WriteAllText(Path.Combine(workdir.FullName, ConfigOptions.WorkdirConfigFile), DefaultConfigFile.Text(Config));
         var pipeline = new ProductionPipeline(Config, workdir.FullName, record =>
             Console.WriteLine(string.Create(culture, $"  {record.Stage,-9} {record.Status,-8} {record.Seconds,7:0.000} s  {record.Error ?? record.Detail}")));
         try

@@ -22,6 +22,7 @@ public static class GenerateCommand
         var command = new Command(
             "generate",
             """
+            Generates a seeded synthetic market of daily or minute bars.
             Generates a seeded synthetic market on an exchange calendar: factor structure, fat-tailed GARCH returns,
             U-shaped intraday volume, listings and delistings, splits and dividends announced ahead of their ex-dates.
             Bars stream to the output, so large markets do not need to fit in memory.

@@ -4,17 +4,19 @@ using System.Text.Json;
 namespace QuantPipeline.Orchestrator.Config;
 
 /// <summary>
-/// The commented default configuration that <c>qp init</c> writes: every setting of <see cref="PipelineConfigSchema"/>
-/// with its default value, meaning and environment variable. Loading it gives exactly <c>new PipelineConfig()</c>.
+/// The commented configuration file that <c>qp init</c> writes: every setting of <see cref="PipelineConfigSchema"/>
+/// with its value (the defaults unless a configuration is given), meaning and environment variable. Loading it gives
+/// back exactly the configuration it was written from.
 /// </summary>
 public static class DefaultConfigFile
 {
-    public static string Text()
+    public static string Text(PipelineConfig? config = null)
     {
+        var values = config ?? new PipelineConfig();
         var defaults = new PipelineConfig();
         var text = new StringBuilder();
         text.Append("""
-            # QuantPipeline configuration. Every setting is shown with its default; delete what you do not change.
+            # QuantPipeline configuration. Every setting is shown with its value; a comment gives the default where it differs.
             # Precedence: defaults < this file < environment variables < --set on the command line.
             #   environment: QP_ + the key in capitals, __ between sections, e.g. QP_TRAINING__EPOCHS=4
             #   command line: --set training.epochs=4 (repeatable)
@@ -26,7 +28,7 @@ public static class DefaultConfigFile
             """);
         foreach (var setting in PipelineConfigSchema.Settings.Where(s => s.Section.Length == 0))
         {
-            Write(text, setting, defaults, indent: string.Empty);
+            Write(text, setting, values, defaults, indent: string.Empty);
         }
 
         foreach (var (section, description) in PipelineConfigSchema.Sections)
@@ -37,17 +39,20 @@ public static class DefaultConfigFile
             text.Append(indent).Append(section[(section.LastIndexOf('.') + 1)..]).Append(":\n");
             foreach (var setting in PipelineConfigSchema.Settings.Where(s => s.Section == section))
             {
-                Write(text, setting, defaults, indent + "  ");
+                Write(text, setting, values, defaults, indent + "  ");
             }
         }
 
         return text.ToString();
     }
 
-    private static void Write(StringBuilder text, ConfigSetting setting, PipelineConfig defaults, string indent)
+    private static void Write(StringBuilder text, ConfigSetting setting, PipelineConfig values, PipelineConfig defaults, string indent)
     {
-        text.Append(indent).Append("# ").Append(setting.Description).Append(" [").Append(setting.EnvironmentVariable).Append("]\n");
-        text.Append(indent).Append(setting.Name).Append(": ").Append(Yaml(setting.Get(defaults))).Append('\n');
+        var value = Yaml(setting.Get(values));
+        var standard = Yaml(setting.Get(defaults));
+        text.Append(indent).Append("# ").Append(setting.Description).Append(" [").Append(setting.EnvironmentVariable).Append(']')
+            .Append(value == standard ? string.Empty : $" (default {standard})").Append('\n');
+        text.Append(indent).Append(setting.Name).Append(": ").Append(value).Append('\n');
     }
 
     /// <summary>Text is double-quoted (YAML's double-quoted style accepts JSON string escapes), so no value is misread.</summary>
