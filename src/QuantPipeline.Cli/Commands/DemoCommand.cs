@@ -52,6 +52,7 @@ public static class DemoCommand
         var command = new Command(
             "demo",
             """
+            Runs every stage end to end on generated market data, on embedded defaults.
             Runs the whole pipeline on synthetic data: 50 symbols × 3 years of daily bars on the NYSE (XNYS)
             sessions of 2021-01-04..2023-12-29 are generated, seeded, and ingested (validated against the calendar)
             into a DuckDB store, without listings/delistings or corporate actions, six features are computed, an MLP is trained with TorchSharp on CPU, a long-short
