@@ -36,7 +36,7 @@ public static class PipelineConfigSchema
         Row("training_window_days", nameof(PipelineConfig.TrainingWindowDays), "Training window in trading sessions (756 = three years).", IntIn(20, 100_000), "training.window_days"),
         Row("validation_window_days", nameof(PipelineConfig.ValidationWindowDays), "Validation window in trading sessions (252 = one year).", IntIn(20, 100_000), "validation.window_days"),
         Row("retraining_frequency", nameof(PipelineConfig.RetrainingFrequency), "daily | weekly | monthly | quarterly, on the schedule.exchange calendar.", OneOf("daily", "weekly", "monthly", "quarterly"), "schedule.frequency"),
-        Row("min_sharpe_threshold", nameof(PipelineConfig.MinSharpeThreshold), "The gate passes only when the validation Sharpe (annualised x252) is at least this.", NumIn(-10, 10), "gate.min_sharpe"),
+        Row("min_sharpe_threshold", nameof(PipelineConfig.MinSharpeThreshold), "The gate passes only when the validation Sharpe (annualised x252) is at least this (a very low value such as -100 turns the rule off).", Finite, "gate.min_sharpe"),
         Row("max_drawdown_threshold", nameof(PipelineConfig.MaxDrawdownThreshold), "The gate passes only when the validation max drawdown (a negative fraction) is at least this.", NumIn(-1, 0, "must be a negative fraction in [-1, 0] (e.g. -0.15)"), "gate.max_drawdown"),
         Row("model_registry_uri", nameof(PipelineConfig.ModelRegistryUri), "sqlite:///relative.db, sqlite:////absolute.db or postgresql://user@host:port/db.", RegistryUriCheck, "registry.uri"),
 
@@ -166,6 +166,8 @@ public static class PipelineConfigSchema
         new(key, property, description, check, aliases);
 
     private static string? NotBlank(object? value) => string.IsNullOrWhiteSpace((string?)value) ? "must not be empty" : null;
+
+    private static string? Finite(object? value) => double.IsFinite((double)value!) ? null : "must be a finite number";
 
     private static Func<object?, string?> IntIn(int min, int max) =>
         value => (int)value! < min || (int)value > max ? string.Create(CultureInfo.InvariantCulture, $"must be in [{min}, {max}]") : null;
