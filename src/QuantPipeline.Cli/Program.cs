@@ -28,6 +28,7 @@ public static class Program
         root.Subcommands.Add(FeaturesCommand.Create());
         root.Subcommands.Add(TrainCheckCommand.Create());
         root.Subcommands.Add(InitCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
         CommandHelp.Install(root);
         return root.Parse(args).Invoke();
     }

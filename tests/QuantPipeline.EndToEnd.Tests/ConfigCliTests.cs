@@ -52,5 +52,27 @@ public sealed class ConfigCliTests : IDisposable
         Assert.Contains("no approved version of 'from_workdir'", error);
     }
 
+    [Fact]
+    public void Config_prints_the_effective_settings_as_a_file_that_loads_back_and_their_hash()
+    {
+        var path = Path.Combine(_dir, "alpha.yaml");
+        File.WriteAllText(path, "model_name: alpha\ntraining:\n  epochs: 3\n");
+        var expected = new PipelineConfig { ModelName = "alpha", TrainingEpochs = 3, HiddenLayers = [16, 8] };
+        var (exit, output, error) = QpProcess.Run("config", "--config", path, "--set", "model.hidden_layers=16,8");
+        Assert.True(exit == 0, output + error);
+        var printed = Path.Combine(_dir, "printed.yaml");
+        File.WriteAllText(printed, output);
+        Assert.Equal(expected, PipelineConfigFile.Load(printed, [], new Dictionary<string, string>()));
+        Assert.Contains($"# config hash (sha256 of the canonical JSON): {LineageHashes.ConfigHash(expected)}", output);
+        Assert.Contains("[QP_TRAINING__EPOCHS] (default 8)\n  epochs: 3\n", output.ReplaceLineEndings("\n"));
+
+        (exit, output, error) = QpProcess.Run("config", "--config", path, "--set", "model.hidden_layers=16,8", "--json");
+        Assert.True(exit == 0, output + error);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(path, json.RootElement.GetProperty("file").GetString());
+        Assert.Equal(LineageHashes.ConfigHash(expected), json.RootElement.GetProperty("config_hash").GetString());
+        Assert.Equal(LineageHashes.CanonicalConfig(expected), QuantPipeline.Storage.Audit.CanonicalJson.Canonicalize(json.RootElement.GetProperty("config")));
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
