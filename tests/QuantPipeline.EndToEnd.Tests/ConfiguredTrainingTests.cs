@@ -5,7 +5,7 @@ using QuantPipeline.Storage.Registry;
 
 namespace QuantPipeline.EndToEnd.Tests;
 
-/// <summary>The model, training and label settings of the configuration reach the pipeline's train stage.</summary>
+/// <summary>The features, labels, model and training settings of the configuration reach the pipeline.</summary>
 public sealed class ConfiguredTrainingTests : IDisposable
 {
     private static readonly SyntheticMarketOptions Market = new() { Symbols = 20, From = new DateOnly(2021, 1, 4), To = new DateOnly(2021, 12, 31), Seed = 5 };
@@ -21,7 +21,7 @@ public sealed class ConfiguredTrainingTests : IDisposable
     }
 
     [Fact]
-    public void Layers_epochs_and_label_clip_come_from_the_file()
+    public void Layers_epochs_and_the_feature_and_label_clips_come_from_the_file()
     {
         var narrow = Run("narrow", "model:\n  hidden_layers: [8]\ntraining:\n  epochs: 2\n  batch_size: 64\n  learning_rate: 0.01\nlabels:\n  zscore_clip: 0.5\n");
         var train = narrow.Stages.Single(s => s.Stage == "train");
@@ -33,6 +33,14 @@ public sealed class ConfiguredTrainingTests : IDisposable
             Assert.Equal("2", version.Parameters["epochs"]);
             // Targets clipped at ±0.5 have a variance of at most 0.25, and the MSE of a trained model stays below it.
             Assert.InRange(version.Metrics["train_loss"], 0, 0.25);
+        }
+
+        // The same run with the features clipped at ±0.5 instead of ±5 trains on other inputs.
+        var clipped = Run("clipped", "model:\n  hidden_layers: [8]\ntraining:\n  epochs: 2\n  batch_size: 64\n  learning_rate: 0.01\nlabels:\n  zscore_clip: 0.5\nfeatures:\n  zscore_clip: 0.5\n");
+        using (var registry = SqliteModelRegistry.Open("sqlite:///models.db", _dir))
+        {
+            Assert.NotEqual(registry.GetVersion("narrow", 1).Metrics["train_loss"], registry.GetVersion("clipped", 1).Metrics["train_loss"]);
+            Assert.NotEqual(narrow.Metrics.Sharpe, clipped.Metrics.Sharpe);
         }
 
         var wide = Run("wide", "model:\n  hidden_layers: [16, 8]\ntraining:\n  epochs: 1\n");

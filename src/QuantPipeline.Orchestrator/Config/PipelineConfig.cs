@@ -96,6 +96,10 @@ public sealed record PipelineConfig
     [JsonPropertyName("training_weight_decay")]
     public double TrainingWeightDecay { get; init; }
 
+    /// <summary>Each feature is z-scored across symbols and clipped at ± this before it enters the model.</summary>
+    [JsonPropertyName("feature_zscore_clip")]
+    public double FeatureZScoreClip { get; init; } = 5.0;
+
     /// <summary>The training target is the next-session return, cross-sectionally z-scored and clipped at ± this.</summary>
     [JsonPropertyName("label_zscore_clip")]
     public double LabelZScoreClip { get; init; } = 3.0;

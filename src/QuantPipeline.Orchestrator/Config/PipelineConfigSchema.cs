@@ -16,6 +16,7 @@ public static class PipelineConfigSchema
     public static IReadOnlyList<(string Name, string Description)> Sections { get; } =
     [
         ("data", "Where the market data live."),
+        ("features", "The model's inputs (the built-in six-feature set)."),
         ("labels", "The training target."),
         ("model", "The network the pipeline trains."),
         ("training", "The optimiser (Adam on mean squared error)."),
@@ -41,6 +42,7 @@ public static class PipelineConfigSchema
         Row("model_registry_uri", nameof(PipelineConfig.ModelRegistryUri), "sqlite:///relative.db, sqlite:////absolute.db or postgresql://user@host:port/db.", RegistryUriCheck, "registry.uri"),
 
         Row("data.store", nameof(PipelineConfig.MarketStorePath), "DuckDB market store, relative to the working folder.", NotBlank),
+        Row("features.zscore_clip", nameof(PipelineConfig.FeatureZScoreClip), "Each of the six features is z-scored across symbols and clipped at +/- this.", NumIn(0.5, 100)),
         Row("labels.zscore_clip", nameof(PipelineConfig.LabelZScoreClip), "Next-session returns are z-scored across symbols and clipped at +/- this.", NumIn(0.5, 100)),
         Row("model.hidden_layers", nameof(PipelineConfig.HiddenLayers), "Hidden layer widths of the MLP, input side first.", Layers),
         Row("training.epochs", nameof(PipelineConfig.TrainingEpochs), "Passes over the training samples.", IntIn(1, 10_000)),

@@ -41,8 +41,8 @@ public static class ModelInputs
     public static IComputeBackend Backend(PipelineConfig config) =>
         ComputeBackends.Create(config.ComputeBackend);
 
-    /// <summary>Cross-sectionally z-scored features (clipped at ±5), one [T, N] array per feature.</summary>
-    public static float[][] Compute(Panel panel, IComputeBackend backend)
+    /// <summary>Cross-sectionally z-scored features (clipped at ±<paramref name="clip"/>, the config's features.zscore_clip), one [T, N] array per feature.</summary>
+    public static float[][] Compute(Panel panel, IComputeBackend backend, float clip = 5f)
     {
         ArgumentNullException.ThrowIfNull(panel);
         SkeletonFeatureSet.Compute(panel, backend);
@@ -51,7 +51,7 @@ public static class ModelInputs
         for (var f = 0; f < inputs.Length; f++)
         {
             inputs[f] = new float[t * n];
-            PanelOps.CrossSectionalZScore(panel.Field(SkeletonFeatureSet.Names[f]), inputs[f], panel.Membership, t, n, clip: 5f);
+            PanelOps.CrossSectionalZScore(panel.Field(SkeletonFeatureSet.Names[f]), inputs[f], panel.Membership, t, n, clip);
         }
 
         return inputs;

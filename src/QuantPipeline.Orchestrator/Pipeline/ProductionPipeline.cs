@@ -305,7 +305,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
 
         var (modelInputs, label) = runner.Run("features", () =>
         {
-            var inputs = ModelInputs.Compute(panel, backend);
+            var inputs = ModelInputs.Compute(panel, backend, (float)Config.FeatureZScoreClip);
             var forward = new float[t * n];
             PanelOps.ForwardReturn(panel.Field("close"), forward, t, n, 1);
             return ((inputs, forward), $"{SkeletonFeatureSet.Names.Length} features ({string.Join(", ", SkeletonFeatureSet.Names)}, version {LineageHashes.FeatureSetVersion()}) on the {backend.Name} backend; label = next-session return");
