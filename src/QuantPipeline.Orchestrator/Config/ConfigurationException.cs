@@ -32,6 +32,6 @@ public sealed class ConfigurationException : ArgumentException
 
     internal static string Describe(IReadOnlyList<ConfigProblem> problems) =>
         problems.Count == 1
-            ? $"Invalid pipeline configuration: {problems[0]}."
+            ? $"Invalid pipeline configuration: {problems[0].ToString().TrimEnd('.')}."
             : $"Invalid pipeline configuration ({problems.Count} problems):" + string.Concat(problems.Select(p => $"{Environment.NewLine}  - {p}"));
 }
