@@ -5,7 +5,9 @@ namespace QuantPipeline.Orchestrator.Config;
 
 /// <summary>
 /// Configuration of the production pipeline. The first eight fields are those of the original
-/// specification, with its names (snake_case in files) and defaults.
+/// specification, with its names and defaults, at the top level of the YAML file; the file's sections
+/// (training, monitoring, …) map onto the others through <see cref="PipelineConfigSchema"/>. The JSON names
+/// are the flat form stored (and hashed) in each version's lineage.
 /// </summary>
 public sealed record PipelineConfig
 {
