@@ -1,5 +1,6 @@
 using QuantPipeline.Cli.Output;
 using QuantPipeline.Core.Progress;
+using Spectre.Console;
 
 namespace QuantPipeline.EndToEnd.Tests;
 
@@ -39,5 +40,30 @@ public sealed class ProgressOutputTests
                 "[ingest] 100/100 (100%), done in 0:06 - b.csv",
             ],
             output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public void Bars_follow_the_updates_of_each_task()
+    {
+        using var output = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
+        console.Progress().Columns(new TaskDescriptionColumn(), new PercentageColumn()).Start(context =>
+        {
+            var progress = new SpectreProgress(context);
+            progress.Report(new ProgressUpdate("ingest", 0, 4, "a.csv"));
+            progress.Report(new ProgressUpdate("ingest", 2, 4, "b.csv"));
+            var ingest = progress.Bars["ingest"];
+            Assert.Equal((2.0, 4.0, 50.0, false), (ingest.Value, ingest.MaxValue, ingest.Percentage, ingest.IsFinished));
+            progress.Report(new ProgressUpdate("ingest", 4, 4, "c.csv"));
+            Assert.True(ingest.IsFinished);
+            Assert.Equal("ingest: c.csv", ingest.Description);
+            progress.Report(new ProgressUpdate("train", 3, 0, "epoch 3"));
+            var train = progress.Bars["train"];
+            Assert.True(train.IsIndeterminate);
+            Assert.False(train.IsFinished); // an unknown total never completes the bar
+            Assert.Equal("train (3): epoch 3", train.Description);
+            Assert.False(context.IsFinished);
+        });
+        Assert.Contains("train (3): epoch 3", output.ToString());
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using QuantPipeline.Core.Progress;
 using Spectre.Console;
 
@@ -8,6 +9,9 @@ public sealed class SpectreProgress(ProgressContext context) : IProgress<Progres
 {
     private readonly Dictionary<string, ProgressTask> _bars = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+
+    /// <summary>The bars by task name, in the state the last update left them.</summary>
+    public IReadOnlyDictionary<string, ProgressTask> Bars => _bars;
 
     public void Report(ProgressUpdate value)
     {
@@ -20,14 +24,16 @@ public sealed class SpectreProgress(ProgressContext context) : IProgress<Progres
                 _bars[value.Task] = bar;
             }
 
+            // An unknown total keeps the bar indeterminate (and unfinished); the count goes into the description instead.
             bar.IsIndeterminate = value.Total <= 0;
             if (value.Total > 0)
             {
                 bar.MaxValue = value.Total;
+                bar.Value = value.Done;
             }
 
-            bar.Value = value.Done;
-            bar.Description = Markup.Escape(value.Detail is null ? value.Task : $"{value.Task}: {Shorten(value.Detail, 48)}");
+            var label = value.Total > 0 ? value.Task : string.Create(CultureInfo.InvariantCulture, $"{value.Task} ({value.Done:N0})");
+            bar.Description = Markup.Escape(value.Detail is null ? label : $"{label}: {Shorten(value.Detail, 48)}");
             if (value.Total > 0 && value.Done >= value.Total)
             {
                 bar.StopTask();
