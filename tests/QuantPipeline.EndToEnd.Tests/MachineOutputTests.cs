@@ -84,5 +84,19 @@ public sealed class MachineOutputTests : IDisposable
             json.RootElement.GetProperty("dates").EnumerateArray().Select(d => d.GetString()));
     }
 
+    [Fact]
+    public void Generate_prints_what_it_wrote_as_json()
+    {
+        var path = Path.Combine(_dir, "gen.csv");
+        var (exit, stdout, stderr) = QpProcess.Run("generate", "--symbols", "3", "--from", "2024-01-02", "--to", "2024-01-10", "--out", path, "--json");
+        Assert.True(exit == 0, stdout + stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal(path, json.RootElement.GetProperty("output").GetString());
+        var bars = json.RootElement.GetProperty("bars").GetInt64();
+        Assert.Equal(File.ReadLines(path).Count() - 1, bars); // one CSV row per bar under the header
+        Assert.InRange(bars, 1, 3 * 7); // at most 3 symbols × the 7 XNYS sessions of 2024-01-02..10
+        Assert.True(File.Exists(json.RootElement.GetProperty("listings_file").GetString()));
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
