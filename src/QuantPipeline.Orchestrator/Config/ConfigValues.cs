@@ -21,7 +21,7 @@ public static class ConfigValues
                 return true;
             }
 
-            error = $"expected {setting.TypeName}, got null";
+            error = $"expected {setting.TypeName}, got {(string.IsNullOrEmpty(text) ? "an empty value" : "null")}";
             return false;
         }
 

@@ -12,22 +12,6 @@ public sealed class ConfigurationException : ArgumentException
         Problems = problems;
     }
 
-    public ConfigurationException()
-        : this([])
-    {
-    }
-
-    public ConfigurationException(string message)
-        : this([new ConfigProblem(null, message)])
-    {
-    }
-
-    public ConfigurationException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Problems = [new ConfigProblem(null, message)];
-    }
-
     public IReadOnlyList<ConfigProblem> Problems { get; }
 
     internal static string Describe(IReadOnlyList<ConfigProblem> problems) =>

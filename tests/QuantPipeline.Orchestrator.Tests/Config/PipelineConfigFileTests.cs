@@ -239,12 +239,13 @@ public sealed class PipelineConfigFileTests : IDisposable
     [Fact]
     public void Misspelt_environment_variables_and_overrides_are_errors_with_suggestions()
     {
-        var e = Fails("", sets: ["training.epoch=3", "seed"], environment: new Dictionary<string, string> { ["QP_TRAINING__EPOHCS"] = "3", ["QP_TRAINING__SEED"] = "x" });
+        var e = Fails("", sets: ["training.epoch=3", "seed", "model_name="], environment: new Dictionary<string, string> { ["QP_TRAINING__EPOHCS"] = "3", ["QP_TRAINING__SEED"] = "x" });
         var byWhere = e.Problems.ToDictionary(p => p.Where!, p => p.Message);
         Assert.Equal("unknown setting QP_TRAINING__EPOHCS; did you mean QP_TRAINING__EPOCHS?", byWhere["environment variable QP_TRAINING__EPOHCS"]);
         Assert.Equal("training.seed: expected an integer, got 'x'", byWhere["environment variable QP_TRAINING__SEED"]);
         Assert.Equal("unknown setting 'training.epoch'; did you mean 'training.epochs'?", byWhere["--set training.epoch=3"]);
         Assert.Contains("expected section.key=value", byWhere["--set seed"]);
+        Assert.Equal("model_name: expected text, got an empty value", byWhere["--set model_name="]);
     }
 
     [Fact]
