@@ -29,6 +29,9 @@ public static class Program
         root.Subcommands.Add(TrainCheckCommand.Create());
         root.Subcommands.Add(ScheduleCommand.Create());
         root.Subcommands.Add(BackfillCommand.Create());
+        root.Subcommands.Add(InitCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
+        CommandHelp.Install(root);
         return root.Parse(args).Invoke();
     }
 }

@@ -1,3 +1,4 @@
+using QuantPipeline.Core.Progress;
 using QuantPipeline.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,6 +18,12 @@ public sealed record MlpTrainingOptions
     public double WeightDecay { get; init; }
 
     public int Seed { get; init; } = 7;
+
+    /// <summary>Receives one update per epoch (epochs done of <see cref="Epochs"/>, with the epoch's loss); does not affect the result.</summary>
+    public IProgress<ProgressUpdate>? Progress { get; init; }
+
+    /// <summary>Task name of the progress updates, e.g. "train 2024-03-01" when several trainings run at once.</summary>
+    public string ProgressTask { get; init; } = "train";
 }
 
 /// <summary>Loss after each epoch, in order.</summary>
@@ -75,6 +82,7 @@ public static class MlpTrainer
             }
 
             losses.Add(total / rows);
+            options.Progress?.Report(new ProgressUpdate(options.ProgressTask, epoch + 1, options.Epochs, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"epoch {epoch + 1}: loss {total / rows:0.000000}")));
         }
 
         model.eval();

@@ -28,7 +28,7 @@ public sealed class MonitorCliTests : IDisposable
 
         (exit, _, error) = Qp("monitor", "--as-of", "2023-12-29", "--workdir", _dir);
         Assert.Equal(1, exit);
-        Assert.Contains("no approved version of 'demo_mlp'", error);
+        Assert.Contains("no approved version of 'qp_mlp_daily'", error); // no qp.yaml in the folder: the defaults apply
         Assert.Contains("qp demo", error);
     }
 

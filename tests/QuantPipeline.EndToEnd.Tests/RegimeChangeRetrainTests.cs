@@ -117,6 +117,7 @@ public sealed class RegimeChangeRetrainTests : IDisposable
         Assert.Equal(outcome.Deployed, File.Exists(Path.Combine(_dir, "signals", $"{Config.ModelName}_{AfterChange:yyyy-MM-dd}.csv")));
 
         // The CLI on the same folder: figures and alerts as JSON; the same findings within a day are suppressed.
+        File.WriteAllText(Path.Combine(_dir, "qp.yaml"), DefaultConfigFile.Text(Config));
         var (exit, stdout, stderr) = Qp("monitor", "--as-of", "2022-02-28", "--workdir", _dir, "--json");
         Assert.True(exit == 0, stdout + stderr);
         using var json = JsonDocument.Parse(stdout);

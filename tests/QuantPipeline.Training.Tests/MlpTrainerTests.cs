@@ -24,6 +24,30 @@ public class MlpTrainerTests
     }
 
     [Fact]
+    public void Progress_reports_each_epoch_with_its_loss_and_leaves_the_model_unchanged()
+    {
+        var (x, y) = Data(300, 3);
+        var updates = new List<QuantPipeline.Core.Progress.ProgressUpdate>();
+        var options = new MlpTrainingOptions { Hidden = [8], Epochs = 3, BatchSize = 64, Seed = 9 };
+        var (model, curve) = MlpTrainer.Train(x, y, 300, 3, options with { Progress = new Collect(updates), ProgressTask = "train t1" });
+        var (quiet, quietCurve) = MlpTrainer.Train(x, y, 300, 3, options);
+        using (model)
+        using (quiet)
+        {
+            Assert.Equal([1L, 2L, 3L], updates.Select(u => u.Done));
+            Assert.All(updates, u => Assert.Equal(("train t1", 3L), (u.Task, u.Total)));
+            Assert.Equal(curve.EpochLoss.Select((l, i) => $"epoch {i + 1}: loss {l.ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture)}"), updates.Select(u => u.Detail));
+            Assert.Equal(quietCurve.EpochLoss, curve.EpochLoss);
+        }
+    }
+
+    /// <summary>Collects updates synchronously, in order (Progress&lt;T&gt; would post them to the thread pool).</summary>
+    private sealed class Collect(List<QuantPipeline.Core.Progress.ProgressUpdate> updates) : IProgress<QuantPipeline.Core.Progress.ProgressUpdate>
+    {
+        public void Report(QuantPipeline.Core.Progress.ProgressUpdate value) => updates.Add(value);
+    }
+
+    [Fact]
     public void Training_loss_falls_and_the_model_generalises()
     {
         var (x, y) = Data(4000, 1);

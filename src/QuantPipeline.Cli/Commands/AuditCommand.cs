@@ -11,6 +11,7 @@ public static class AuditCommand
         var command = new Command(
             "audit",
             """
+            Verifies or exports the hash-chained audit trail.
             The audit trail: every ingest, run, stage outcome, gate decision, registration, promotion, rollback and
             deployment, each entry chained to the previous one by SHA-256.
 
@@ -26,7 +27,7 @@ public static class AuditCommand
     private static Command Verify()
     {
         var (registry, workdir, json) = (RegistryOptions.Registry(), RegistryOptions.Workdir(), RegistryOptions.JsonOutput());
-        var command = new Command("verify", "Recomputes the hash chain; exits 1 naming the first edited, deleted, inserted or reordered entry.") { registry, workdir, json };
+        var command = new Command("verify", CommandHelp.Describe("Recomputes the hash chain; exits 1 naming the first edited, deleted, inserted or reordered entry.", null, "qp audit verify --workdir qp-demo", "qp audit verify --workdir qp-demo --json")) { registry, workdir, json };
         command.SetAction(parse => RegistryOptions.Guard(() =>
         {
             using var r = RegistryOptions.Open(parse.GetValue(registry)!, parse.GetValue(workdir)!);
@@ -55,7 +56,7 @@ public static class AuditCommand
         var from = new Option<string?>("--from") { Description = "First time included (UTC): 2024-01-31 or 2024-01-31T09:30:00Z." };
         var to = new Option<string?>("--to") { Description = "End time, excluded (UTC)." };
         var output = new Option<FileInfo?>("--output") { Description = "Write to this file instead of stdout." };
-        var command = new Command("export", "Writes the entries in [--from, --to) as JSON lines (seq, at, actor, action, payload, prev_hash, hash).") { from, to, output, registry, workdir };
+        var command = new Command("export", CommandHelp.Describe("Writes the entries in [--from, --to) as JSON lines (seq, at, actor, action, payload, prev_hash, hash).", null, "qp audit export --from 2024-01-01 --to 2024-02-01 --workdir qp-demo > audit.jsonl", "qp audit export --from 2024-01-01 --to 2024-02-01 --output audit.jsonl --workdir qp-demo")) { from, to, output, registry, workdir };
         command.SetAction(parse => RegistryOptions.Guard(() =>
         {
             var start = ParseTime(parse.GetValue(from), "--from");

@@ -22,6 +22,7 @@ public static class BackfillCommand
         var command = new Command(
             "backfill",
             """
+            Retrains on every scheduled date of a period and backtests the stitched out-of-sample predictions.
             Walk-forward backfill: at each retrain date of the schedule (exchange calendar) the pipeline trains,
             validates, gates and registers a model as of that date, seeing only data known then; the model in
             production afterwards predicts each session until the next retrain from that session's point-in-time

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using QuantPipeline.Cli.Output;
 using QuantPipeline.Core.Calendars;
 
 namespace QuantPipeline.Cli.Commands;
@@ -9,7 +10,13 @@ public static class CalendarCommand
 {
     public static Command Create()
     {
-        var command = new Command("calendar", "Exchange calendars (XNYS, WEEKDAY, 24/7): list sessions or early closes.");
+        var command = new Command(
+            "calendar",
+            CommandHelp.Describe(
+                "Exchange calendars (XNYS, WEEKDAY, 24/7): list sessions or early closes.",
+                null,
+                "qp calendar sessions --exchange XNYS --from 2024-01-01 --to 2024-12-31",
+                "qp calendar early-closes --from 2024-01-01 --to 2024-12-31 --json"));
         command.Subcommands.Add(Listing("sessions", "Prints every session date in [--from, --to], one ISO date per line.", (c, f, t) => c.Sessions(f, t)));
         command.Subcommands.Add(Listing("early-closes", "Prints every early-close session in [--from, --to], one ISO date per line.", (c, f, t) => c.EarlyCloses(f, t)));
         return command;
@@ -20,7 +27,17 @@ public static class CalendarCommand
         var exchange = new Option<string>("--exchange") { Description = $"Calendar name: {string.Join(", ", ExchangeCalendars.Names)}.", DefaultValueFactory = _ => "XNYS" };
         var from = new Option<string>("--from") { Description = "First date (yyyy-MM-dd), inclusive.", Required = true };
         var to = new Option<string>("--to") { Description = "Last date (yyyy-MM-dd), inclusive.", Required = true };
-        var command = new Command(name, $"{description}\n\nExample:\n  qp calendar {name} --exchange XNYS --from 1990-01-01 --to 2024-12-31") { exchange, from, to };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document: exchange, from, to and the dates." };
+        var command = new Command(
+            name,
+            CommandHelp.Describe(
+                description,
+                null,
+                $"qp calendar {name} --exchange XNYS --from 1990-01-01 --to 2024-12-31",
+                $"qp calendar {name} --from 2024-01-01 --to 2024-03-31 --json"))
+        {
+            exchange, from, to, json,
+        };
         command.SetAction(parse =>
         {
             try
@@ -33,10 +50,17 @@ public static class CalendarCommand
                     throw new ArgumentException($"--to {last:yyyy-MM-dd} is before --from {first:yyyy-MM-dd}.");
                 }
 
-                var output = Console.Out;
-                foreach (var d in list(calendar, first, last))
+                var dates = list(calendar, first, last).Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+                if (parse.GetValue(json))
                 {
-                    output.WriteLine(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                    JsonOutput.Write(new { Exchange = calendar.Name, From = first.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), To = last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Count = dates.Count, Dates = dates });
+                    return 0;
+                }
+
+                var output = Console.Out;
+                foreach (var d in dates)
+                {
+                    output.WriteLine(d);
                 }
 
                 return 0;

@@ -84,6 +84,7 @@ public static class DemoCommand
         var command = new Command(
             "demo",
             """
+            Runs every stage end to end on generated market data, on embedded defaults.
             The whole pipeline on synthetic data: a seeded market of 500 symbols × 10 years of daily bars on the NYSE
             (XNYS) sessions up to 2025-12-31, with splits and dividends, is generated and ingested (validated against
             the calendar) into a DuckDB store; a walk-forward backfill runs 36 monthly retrains (features from prices
@@ -123,6 +124,9 @@ public static class DemoCommand
         var total = System.Diagnostics.Stopwatch.StartNew();
         Console.WriteLine($"QuantPipeline demo in {workdir.FullName}");
         Console.WriteLine($"config: model {Config.ModelName}, training {Config.TrainingWindowDays} sessions, validation {Config.ValidationWindowDays} sessions, {Config.TrainingEpochs} epochs, gate sharpe >= {Config.MinSharpeThreshold}, max_drawdown >= {Config.MaxDrawdownThreshold}, registry {Config.ModelRegistryUri}");
+        // The demo's configuration next to its data, so that qp monitor (and any pipeline command) in this folder uses it.
+        workdir.Create();
+        File.WriteAllText(Path.Combine(workdir.FullName, ConfigOptions.WorkdirConfigFile), DefaultConfigFile.Text(Config));
         try
         {
             Ingest(workdir.FullName, market);

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
+using QuantPipeline.Cli.Output;
 using QuantPipeline.Core.Compute;
+using QuantPipeline.Core.Progress;
 using QuantPipeline.Core.Features.Expressions;
 using QuantPipeline.Core.Features.Library;
 using QuantPipeline.Storage.Market;
@@ -18,6 +20,9 @@ public static class FeaturesCommand
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>Rows between progress reports while writing CSV.</summary>
+    private const int ProgressRows = 50_000;
+
     public static Command Create()
     {
         var input = new Option<FileInfo?>("--input") { Description = "Bars CSV: [symbol,] date|timestamp, open, high, low, close, volume[, vwap, …]; headers case-insensitive." };
@@ -29,9 +34,11 @@ public static class FeaturesCommand
         var universe = new Option<string?>("--universe") { Description = "With --store: restrict to a universe (needs universe membership in the store)." };
         var output = new Option<FileInfo>("--out") { Description = "Output file: .csv or .arrow (Arrow IPC).", Required = true };
         var backend = new Option<string>("--backend") { Description = "Compute backend: auto | managed | native | gpu.", DefaultValueFactory = _ => "auto" };
+        var json = new Option<bool>("--json") { Description = "Print the summary (output file, features, rows, symbols, bars, lookback, backend, set version) as JSON, and no progress." };
         var command = new Command(
             "features",
             """
+            Computes features from expressions or a feature set into CSV or Arrow.
             Computes features with the expression language (Qlib's syntax: $fields, + - * / comparisons && || !,
             Ref, Mean, Std, Corr, Rank, CsRank, … — windows use min_periods = 1, Std ddof = 1, IdxMax 1-based).
             Missing values are written as empty cells.
@@ -40,9 +47,10 @@ public static class FeaturesCommand
               qp features --input bars.csv --expr 'MA5=Mean($close, 5)/$close' --expr 'ROC10=Ref($close, 10)/$close' --out f.csv
               qp features --input bars.csv --set alpha158 --out alpha158.csv
               qp features --store data/market.duckdb --set alpha158 --as-of 2023-12-29 --out today.arrow
+              qp features --input bars.csv --set f8 --out f8.arrow --json
             """)
         {
-            input, expr, set, store, asOf, from, universe, output, backend,
+            input, expr, set, store, asOf, from, universe, output, backend, json,
         };
         command.SetAction(parse => Run(
             parse.GetValue(input),
@@ -53,12 +61,13 @@ public static class FeaturesCommand
             parse.GetValue(from),
             parse.GetValue(universe),
             parse.GetValue(output)!,
-            parse.GetValue(backend)!));
+            parse.GetValue(backend)!,
+            parse.GetValue(json)));
         return command;
     }
 
     public static int Run(
-        FileInfo? input, string[] expressions, string? setName, FileInfo? store, string? asOf, string? from, string? universe, FileInfo output, string backendName)
+        FileInfo? input, string[] expressions, string? setName, FileInfo? store, string? asOf, string? from, string? universe, FileInfo output, string backendName, bool json = false)
     {
         try
         {
@@ -111,15 +120,42 @@ public static class FeaturesCommand
             var compiled = FeatureCompiler.Compile(definitions);
             var engine = ComputeBackends.Create(backendName);
             var values = new Dictionary<string, float[]>(StringComparer.Ordinal);
-            FeatureEvaluator.Evaluate(compiled, bars.Fields, bars.Times.Count, bars.Symbols.Count, engine, (o, v) => values[o.Name] = v.ToArray());
             var names = definitions.Select(d => d.Name).ToList();
-            if (extension == ".csv")
+            ConsoleProgress.Run(!json, progress =>
             {
-                WriteCsv(output, bars, names, values);
-            }
-            else
+                progress.Report(new ProgressUpdate("features", 0, names.Count, $"{bars.Symbols.Count} symbols x {bars.Times.Count} bars on {engine.Name}"));
+                FeatureEvaluator.Evaluate(compiled, bars.Fields, bars.Times.Count, bars.Symbols.Count, engine, (o, v) =>
+                {
+                    values[o.Name] = v.ToArray();
+                    progress.Report(new ProgressUpdate("features", values.Count, names.Count, o.Name));
+                });
+                if (extension == ".csv")
+                {
+                    WriteCsv(output, bars, names, values, progress);
+                }
+                else
+                {
+                    WriteArrow(output, bars, names, values);
+                }
+
+                return 0;
+            });
+
+            if (json)
             {
-                WriteArrow(output, bars, names, values);
+                JsonOutput.Write(new
+                {
+                    Output = output.FullName,
+                    Features = names,
+                    Rows = bars.RowsToWrite.Count,
+                    Symbols = bars.Symbols.Count,
+                    Bars = bars.Times.Count,
+                    Lookback = compiled.Lookback,
+                    GraphNodes = compiled.Nodes.Count,
+                    Backend = engine.Name,
+                    SetVersion = version,
+                });
+                return 0;
             }
 
             Console.WriteLine(
@@ -322,7 +358,7 @@ public static class FeaturesCommand
             ? date
             : throw new UsageException($"{option} '{text}' is not a date; use yyyy-MM-dd.");
 
-    private static void WriteCsv(FileInfo output, Bars bars, List<string> names, Dictionary<string, float[]> values)
+    private static void WriteCsv(FileInfo output, Bars bars, List<string> names, Dictionary<string, float[]> values, IProgress<ProgressUpdate> progress)
     {
         output.Directory?.Create();
         using var writer = new StreamWriter(output.FullName, append: false, new UTF8Encoding(false));
@@ -337,6 +373,7 @@ public static class FeaturesCommand
         writer.Write('\n');
         var n = bars.Symbols.Count;
         var line = new StringBuilder();
+        var written = 0;
         foreach (var cell in bars.RowsToWrite)
         {
             line.Clear();
@@ -352,6 +389,10 @@ public static class FeaturesCommand
             }
 
             writer.Write(line.Append('\n'));
+            if (++written % ProgressRows == 0 || written == bars.RowsToWrite.Count)
+            {
+                progress.Report(new ProgressUpdate("write", written, bars.RowsToWrite.Count, output.Name));
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using QuantPipeline.Cli.Output;
 using QuantPipeline.Core.Synthetic;
 using QuantPipeline.Storage.Market;
 
@@ -19,19 +20,22 @@ public static class GenerateCommand
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
         var output = new Option<FileInfo?>("--out") { Description = "Bar file to write: .parquet, .arrow or .csv; listings and corporate actions go to FILE.listings.csv and FILE.actions.csv." };
         var store = new Option<string?>("--store") { Description = "Market store to ingest into (listings, bars, corporate actions), e.g. data/market.duckdb." };
+        var json = new Option<bool>("--json") { Description = "Print what was written as JSON: bars, listings, corporate actions, the store batch id or the output file, seconds." };
         var command = new Command(
             "generate",
             """
-            Generates a seeded synthetic market on an exchange calendar: factor structure, fat-tailed GARCH returns,
+            Generates a seeded synthetic market of daily or minute bars.
+            The market follows an exchange calendar: factor structure, fat-tailed GARCH returns,
             U-shaped intraday volume, listings and delistings, splits and dividends announced ahead of their ex-dates.
             Bars stream to the output, so large markets do not need to fit in memory.
 
             Examples:
               qp generate --symbols 500 --from 2015-01-02 --to 2024-12-31 --freq 1d --store data/market.duckdb
               qp generate --symbols 3000 --from 2024-01-02 --to 2024-01-31 --freq 1min --out minutes.parquet
+              qp generate --symbols 20 --from 2024-01-02 --to 2024-03-28 --out bars.csv --json
             """)
         {
-            symbols, from, to, freq, calendar, seed, output, store,
+            symbols, from, to, freq, calendar, seed, output, store, json,
         };
         command.SetAction(parse =>
         {
@@ -59,6 +63,12 @@ public static class GenerateCommand
                 {
                     using var marketStore = MarketStore.Open(storePath);
                     var result = marketStore.Ingest(market);
+                    if (parse.GetValue(json))
+                    {
+                        JsonOutput.Write(new { Store = marketStore.Path, result.BatchId, Bars = result.RowsStored, Listings = market.Listings.Count, CorporateActions = market.Actions.Count, Seconds = watch.Elapsed.TotalSeconds });
+                        return 0;
+                    }
+
                     Console.WriteLine(string.Create(c, $"{result.BatchId}: {result.RowsStored:N0} bars, {market.Listings.Count} listings, {market.Actions.Count} corporate actions → {marketStore.Path} in {watch.Elapsed.TotalSeconds:0.0} s"));
                     return 0;
                 }
@@ -67,6 +77,12 @@ public static class GenerateCommand
                 var written = BarFileWriter.Write(market.Bars(), path, SyntheticMarketIngest.Frequency(market));
                 File.WriteAllLines(path + ".listings.csv", market.Listings.Select(l => string.Create(c, $"{l.Symbol},{l.ListedOn:yyyy-MM-dd},{l.DelistedOn:yyyy-MM-dd}")).Prepend("symbol,listed_on,delisted_on"));
                 File.WriteAllLines(path + ".actions.csv", market.Actions.Select(a => string.Create(c, $"{a.Symbol},{(a.IsSplit ? "split" : "dividend")},{a.ExDate:yyyy-MM-dd},{a.AnnouncedOn:yyyy-MM-dd},{a.Value:R}")).Prepend("symbol,kind,ex_date,announced_on,value"));
+                if (parse.GetValue(json))
+                {
+                    JsonOutput.Write(new { Output = path, Bars = written, Listings = market.Listings.Count, CorporateActions = market.Actions.Count, ListingsFile = path + ".listings.csv", ActionsFile = path + ".actions.csv", Seconds = watch.Elapsed.TotalSeconds });
+                    return 0;
+                }
+
                 Console.WriteLine(string.Create(c, $"{written:N0} bars → {path} in {watch.Elapsed.TotalSeconds:0.0} s ({market.Actions.Count} corporate actions, listings in {Path.GetFileName(path)}.listings.csv)"));
                 return 0;
             }

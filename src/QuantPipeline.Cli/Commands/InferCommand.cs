@@ -17,6 +17,7 @@ public static class InferCommand
         var command = new Command(
             "infer",
             """
+            Writes signals for an as-of date with the production version.
             Scores the universe for an as-of date with the production version (or --alias). The artifact's SHA-256
             is verified before loading; signals go to signals/NAME_DATE.{csv,parquet,arrow} (a .complete.json marker
             is written last) and to the registry's signals table, stamped with model, version and as-of. Rerunning

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using QuantPipeline.Cli.Output;
+using QuantPipeline.Core.Progress;
 using QuantPipeline.Storage.Market;
 
 namespace QuantPipeline.Cli.Commands;
@@ -21,9 +23,11 @@ public static class IngestCommand
         var timezone = new Option<string>("--timezone") { Description = "Zone of timestamps without an offset: UTC, exchange, or an IANA id.", DefaultValueFactory = _ => "UTC" };
         var addSymbols = new Option<bool>("--add-symbols") { Description = "Register symbols the store does not know instead of flagging them unknown." };
         var knownAt = new Option<string?>("--known-at") { Description = "When the data became known (UTC, ISO 8601) if the file has no available_at column; default: now." };
+        var json = new Option<bool>("--json") { Description = "Print the batches as one JSON document (store, and per file: batch id, rows read, stored and quarantined, sha256) and no progress." };
         var command = new Command(
             "ingest",
             """
+            Ingests CSV, Parquet or Arrow IPC bar files into the market store.
             Ingests bar files into the market store. Each file is one batch with an id, row counts and a SHA-256;
             a file that fails validation under --policy reject leaves the store exactly as it was.
             Columns: symbol, timestamp|date, open, high, low, close, volume[, vwap][, available_at].
@@ -31,9 +35,10 @@ public static class IngestCommand
             Examples:
               qp ingest bars.csv --add-symbols
               qp ingest aapl.parquet --symbol AAPL --frequency 1min --timezone exchange --policy quarantine
+              qp ingest data/*.csv --add-symbols --json > batches.json
             """)
         {
-            files, store, frequency, calendar, policy, map, symbol, timezone, addSymbols, knownAt,
+            files, store, frequency, calendar, policy, map, symbol, timezone, addSymbols, knownAt, json,
         };
         command.SetAction(parse =>
         {
@@ -50,12 +55,34 @@ public static class IngestCommand
                     AddUnknownSymbols = parse.GetValue(addSymbols),
                     KnownAt = ParseKnownAt(parse.GetValue(knownAt)),
                 };
+                var machine = parse.GetValue(json);
+                var inputs = parse.GetValue(files)!;
                 using var market = MarketStore.Open(parse.GetValue(store)!);
-                foreach (var file in parse.GetValue(files)!)
+                var results = new List<(FileInfo File, IngestResult Result)>();
+                try
                 {
-                    var result = market.IngestFile(file.FullName, options);
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{result.BatchId}  {file.Name}: read {result.RowsRead}, stored {result.RowsStored}, quarantined {result.RowsQuarantined}, sha256 {result.ContentSha256}"));
+                    ConsoleProgress.Run(!machine, progress => Ingest(market, inputs, options, progress, results));
+                }
+                finally
+                {
+                    // Printed once the bars are gone: batches already stored are reported even when a later file fails.
+                    if (!machine)
+                    {
+                        foreach (var (file, result) in results)
+                        {
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                                $"{result.BatchId}  {file.Name}: read {result.RowsRead}, stored {result.RowsStored}, quarantined {result.RowsQuarantined}, sha256 {result.ContentSha256}"));
+                        }
+                    }
+                }
+
+                if (machine)
+                {
+                    JsonOutput.Write(new
+                    {
+                        Store = Path.GetFullPath(parse.GetValue(store)!),
+                        Batches = results.Select(r => new { File = r.File.FullName, r.Result.BatchId, r.Result.RowsRead, r.Result.RowsStored, r.Result.RowsQuarantined, Sha256 = r.Result.ContentSha256 }),
+                    });
                 }
 
                 return 0;
@@ -72,6 +99,23 @@ public static class IngestCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Ingests the files in order; progress counts bytes, so the ETA holds for files of different sizes.</summary>
+    private static int Ingest(MarketStore market, FileInfo[] files, BarIngestOptions options, IProgress<ProgressUpdate> progress, List<(FileInfo File, IngestResult Result)> results)
+    {
+        var total = files.Sum(f => f.Exists ? f.Length : 0);
+        var done = 0L;
+        progress.Report(new ProgressUpdate("ingest", 0, total, $"{files.Length} file(s)"));
+        foreach (var file in files)
+        {
+            var result = market.IngestFile(file.FullName, options);
+            results.Add((file, result));
+            done += file.Length;
+            progress.Report(new ProgressUpdate("ingest", done, total, $"{file.Name}: {result.RowsStored:N0} rows stored"));
+        }
+
+        return results.Count;
     }
 
     private static Dictionary<string, string> ParseMap(string? text)

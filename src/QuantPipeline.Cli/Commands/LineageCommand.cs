@@ -14,6 +14,7 @@ public static class LineageCommand
         var command = new Command(
             "lineage",
             """
+            Shows the lineage behind a version: data, features, configuration, code and seed.
             Shows the full chain behind a version: data snapshot, feature-set version, configuration (hash and
             content), code version, seed and training range, then the same for the version it replaced, and so on.
 

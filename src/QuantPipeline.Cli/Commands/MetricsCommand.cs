@@ -26,6 +26,7 @@ public static class MetricsCommand
         var command = new Command(
             "metrics",
             """
+            Prints the performance metrics of a returns series as JSON.
             Prints the metrics of a returns series as JSON with lowercase snake_case keys: annual_return,
             annual_volatility, sharpe, sortino, max_drawdown (a negative fraction) with its peak, trough and
             recovery (dates when the file has a date column), calmar, hit_rate, skewness, kurtosis, psr, dsr,

@@ -20,42 +20,58 @@ public static class MonitorCommand
             Description = "Session to monitor (yyyy-MM-dd). Data and model versions after it are not used.",
             Required = true,
         };
-        var workdir = new Option<DirectoryInfo>("--workdir")
-        {
-            Description = "Pipeline working folder (market store, registry, artifacts). Monitoring files go to its monitoring/ folder.",
-            DefaultValueFactory = _ => new DirectoryInfo("qp-demo"),
-        };
+        var config = new ConfigOptions(defaultWorkdir: "qp-demo");
+        config.Workdir.Description = "Pipeline working folder (market store, registry, artifacts). Monitoring files go to its monitoring/ folder.";
         var json = new Option<bool>("--json") { Description = "Print the figures, alerts and retrain decision as one JSON document." };
         var webhook = new Option<Uri?>("--webhook") { Description = "Also POST every alert as JSON to this URL (5 s timeout, 4 tries with exponential backoff)." };
         var retrain = new Option<bool>("--retrain") { Description = "When the retrain policy says so, run the pipeline for the as-of; the new version deploys only if it passes the gate." };
         var sessions = new Option<FileInfo?>("--sessions") { Description = "Expected trading sessions, one yyyy-MM-dd date per line (a market calendar's sessions); weekdays when left out." };
-        var policy = new Option<FileInfo?>("--policy") { Description = "Retrain policy JSON (drift_psi_threshold, drift_min_features, decay_ic_threshold, decay_sessions, retrain_on_change_point, schedule)." };
+        var policy = new Option<FileInfo?>("--policy") { Description = "Retrain policy JSON (drift_psi_threshold, drift_min_features, decay_ic_threshold, decay_sessions, retrain_on_change_point, schedule); replaces the configuration's monitoring.retrain section." };
         var command = new Command(
             "monitor",
             """
+            Drift, decay, data quality and alerts for the production model at a date.
             Monitors the production model (the production alias, or the latest approved version trained by the date) at a date: PSI, KS and Jensen–Shannon drift of
             every feature and of the predictions against the training reference, missing-rate change, realised IC,
             Rank IC and long-short PnL with rolling Sharpe against validation, CUSUM and Page–Hinkley change detection
             on the IC, and data quality (missing sessions, universe shrinkage, NaN bursts, price jumps). Alerts go to
             standard error, monitoring/alerts.jsonl, monitoring/audit.jsonl and an optional webhook; repeats within
-            a day are suppressed.
+            a day are suppressed. Windows, thresholds and the retrain policy come from the configuration's
+            monitoring section (qp init writes them with their defaults).
 
             Examples:
               qp monitor --as-of 2023-12-29
               qp monitor --as-of 2023-12-29 --workdir /tmp/qp --json
+              qp monitor --as-of 2023-12-29 --config qp.yaml --set monitoring.psi_alert=0.3
               qp monitor --as-of 2023-12-29 --retrain --policy policy.json
             """)
         {
-            asOf, workdir, json, webhook, retrain, policy, sessions,
+            asOf, json, webhook, retrain, policy, sessions,
         };
-        command.SetAction(parse => Run(
-            parse.GetValue(asOf)!,
-            parse.GetValue(workdir)!,
-            parse.GetValue(json),
-            parse.GetValue(webhook),
-            parse.GetValue(retrain),
-            parse.GetValue(policy),
-            parse.GetValue(sessions)));
+        config.AddTo(command);
+        command.SetAction(parse =>
+        {
+            PipelineConfig loaded;
+            try
+            {
+                loaded = config.Load(parse);
+            }
+            catch (Exception e) when (e is ConfigurationException or FileNotFoundException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+
+            return Run(
+                parse.GetValue(asOf)!,
+                parse.GetValue(config.Workdir)!,
+                parse.GetValue(json),
+                parse.GetValue(webhook),
+                parse.GetValue(retrain),
+                parse.GetValue(policy),
+                parse.GetValue(sessions),
+                loaded);
+        });
         return command;
     }
 
@@ -68,7 +84,7 @@ public static class MonitorCommand
             return 2;
         }
 
-        config ??= DemoCommand.Config;
+        config ??= new PipelineConfig();
         var paths = new MonitoringPaths(workdir.FullName);
         using var hook = webhook is null ? null : new WebhookAlertSink(webhook);
         var sinks = new List<IAlertSink> { new ConsoleAlertSink(Console.Error), new JsonLinesAlertSink(paths.Alerts) };
@@ -79,10 +95,10 @@ public static class MonitorCommand
 
         try
         {
-            var retrainPolicy = policyFile is null ? new RetrainPolicy { Schedule = config.RetrainingFrequency } : RetrainPolicy.Load(policyFile.FullName);
+            var retrainPolicy = policyFile is null ? config.Retrain() : RetrainPolicy.Load(policyFile.FullName);
             // The JSON-lines file is monitoring's own log; the registry's hash-chained trail is the system of record.
             var audit = new CompositeAuditSink(new JsonLinesAuditSink(paths.Audit), new RegistryAuditSink(config.ModelRegistryUri, workdir.FullName));
-            var options = new MonitorOptions { ExpectedSessions = sessionsFile is null ? null : ReadSessions(sessionsFile.FullName) };
+            var options = config.Monitor(sessionsFile is null ? null : ReadSessions(sessionsFile.FullName));
             var cycle = new MonitoringCycle(
                 new ModelMonitor(config, workdir.FullName, options),
                 new AlertDispatcher(sinks, audit, TimeSpan.FromDays(1), paths.DeduplicationState),

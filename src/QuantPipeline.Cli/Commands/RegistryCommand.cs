@@ -14,6 +14,7 @@ public static class RegistryCommand
         var command = new Command(
             "registry",
             """
+            Model registry: list, show, compare, promote and roll back versions.
             Lists, inspects, compares and promotes registered model versions. Versions are immutable; aliases
             (production, staging or your own) move between them, and every move is kept and audited.
 
@@ -39,7 +40,7 @@ public static class RegistryCommand
         var (registry, workdir, json) = (RegistryOptions.Registry(), RegistryOptions.Workdir(), RegistryOptions.JsonOutput());
         var name = new Argument<string>("name") { Description = "Model name." };
         var alias = new Option<string?>("--alias") { Description = "Only this alias (default: all)." };
-        var command = new Command("history", "Shows every move of the model's aliases: promotions and rollbacks, with who and when.") { name, alias, registry, workdir, json };
+        var command = new Command("history", CommandHelp.Describe("Shows every move of the model's aliases: promotions and rollbacks, with who and when.", null, "qp registry history demo_mlp --workdir qp-demo", "qp registry history demo_mlp --alias production --workdir qp-demo --json")) { name, alias, registry, workdir, json };
         command.SetAction(parse => RegistryOptions.Guard(() =>
         {
             using var r = RegistryOptions.Open(parse.GetValue(registry)!, parse.GetValue(workdir)!);
@@ -64,7 +65,7 @@ public static class RegistryCommand
     {
         var (registry, workdir, json) = (RegistryOptions.Registry(), RegistryOptions.Workdir(), RegistryOptions.JsonOutput());
         var model = new Option<string?>("--model") { Description = "List this model's versions instead of the models." };
-        var command = new Command("list", "Lists registered models (latest version, aliases), or one model's versions with --model.") { registry, workdir, json, model };
+        var command = new Command("list", CommandHelp.Describe("Lists registered models (latest version, aliases), or one model's versions with --model.", null, "qp registry list --workdir qp-demo", "qp registry list --model demo_mlp --workdir qp-demo --json")) { registry, workdir, json, model };
         command.SetAction(parse => RegistryOptions.Guard(() =>
         {
             using var r = RegistryOptions.Open(parse.GetValue(registry)!, parse.GetValue(workdir)!);
@@ -115,7 +116,7 @@ public static class RegistryCommand
     {
         var (registry, workdir, json) = (RegistryOptions.Registry(), RegistryOptions.Workdir(), RegistryOptions.JsonOutput());
         var reference = new Argument<string>("reference") { Description = "NAME@VERSION or NAME@ALIAS, e.g. demo_mlp@2 or demo_mlp@production." };
-        var command = new Command("show", "Shows one version: status, metrics, parameters, tags, lineage, artifact and the aliases on it.") { reference, registry, workdir, json };
+        var command = new Command("show", CommandHelp.Describe("Shows one version: status, metrics, parameters, tags, lineage, artifact and the aliases on it.", null, "qp registry show demo_mlp@2 --workdir qp-demo", "qp registry show demo_mlp@production --workdir qp-demo --json")) { reference, registry, workdir, json };
         command.SetAction(parse => RegistryOptions.Guard(() =>
         {
             using var r = RegistryOptions.Open(parse.GetValue(registry)!, parse.GetValue(workdir)!);
@@ -149,7 +150,7 @@ public static class RegistryCommand
         var (registry, workdir, json) = (RegistryOptions.Registry(), RegistryOptions.Workdir(), RegistryOptions.JsonOutput());
         var a = new Argument<string>("a") { Description = "First version, NAME@VERSION or NAME@ALIAS." };
         var b = new Argument<string>("b") { Description = "Second version." };
-        var command = new Command("compare", "Compares two versions: each metric with the difference B − A, and the parameters and lineage that differ.") { a, b, registry, workdir, json };
+        var command = new Command("compare", CommandHelp.Describe("Compares two versions: each metric with the difference B − A, and the parameters and lineage that differ.", null, "qp registry compare demo_mlp@1 demo_mlp@2 --workdir qp-demo", "qp registry compare demo_mlp@1 demo_mlp@production --workdir qp-demo --json")) { a, b, registry, workdir, json };
         command.SetAction(parse => RegistryOptions.Guard(() =>
         {
             using var r = RegistryOptions.Open(parse.GetValue(registry)!, parse.GetValue(workdir)!);
@@ -199,7 +200,7 @@ public static class RegistryCommand
         var name = new Argument<string>("name") { Description = "Model name." };
         var version = new Argument<int>("version") { Description = "Version to point the alias at." };
         var alias = new Option<string>("--alias") { Description = "Alias to move (production, staging or a custom name).", DefaultValueFactory = _ => ModelRegistry.Production };
-        var command = new Command("promote", "Points an alias at a version in one transaction; the previous holder is kept in the alias history for rollback.") { name, version, alias, registry, workdir, json };
+        var command = new Command("promote", CommandHelp.Describe("Points an alias at a version in one transaction; the previous holder is kept in the alias history for rollback.", null, "qp registry promote demo_mlp 2 --alias production --workdir qp-demo", "qp registry promote demo_mlp 3 --alias staging --workdir qp-demo --json")) { name, version, alias, registry, workdir, json };
         command.SetAction(parse => RegistryOptions.Guard(() =>
         {
             using var r = RegistryOptions.Open(parse.GetValue(registry)!, parse.GetValue(workdir)!);
@@ -213,7 +214,7 @@ public static class RegistryCommand
         var (registry, workdir, json) = (RegistryOptions.Registry(), RegistryOptions.Workdir(), RegistryOptions.JsonOutput());
         var name = new Argument<string>("name") { Description = "Model name." };
         var alias = new Option<string>("--alias") { Description = "Alias to roll back.", DefaultValueFactory = _ => ModelRegistry.Production };
-        var command = new Command("rollback", "Gives the alias back to the version that held it before; repeated rollbacks walk further back.") { name, alias, registry, workdir, json };
+        var command = new Command("rollback", CommandHelp.Describe("Gives the alias back to the version that held it before; repeated rollbacks walk further back.", null, "qp registry rollback demo_mlp --workdir qp-demo", "qp registry rollback demo_mlp --alias staging --workdir qp-demo --json")) { name, alias, registry, workdir, json };
         command.SetAction(parse => RegistryOptions.Guard(() =>
         {
             using var r = RegistryOptions.Open(parse.GetValue(registry)!, parse.GetValue(workdir)!);

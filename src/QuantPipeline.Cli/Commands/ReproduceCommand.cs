@@ -15,6 +15,7 @@ public static class ReproduceCommand
         var command = new Command(
             "reproduce",
             """
+            Retrains a version from its lineage and checks that weights and metrics match.
             Retrains a version from its lineage (stored configuration, as-of date, data snapshot, seed) on CPU and
             reports whether the weights and every metric are identical to the recorded ones. Exits 0 when they
             are, 1 when anything differs or the data snapshot no longer matches.

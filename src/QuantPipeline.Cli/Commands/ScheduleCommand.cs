@@ -23,9 +23,9 @@ public static class ScheduleCommand
         var command = new Command(
             "schedule",
             """
-            Prints the retrain dates in [--from, --to] on an exchange calendar, one ISO date per line. Monthly is the
-            first trading session of each month (2024-01-02, 2024-02-01, …, 2024-06-03 on XNYS); holidays are never
-            retrain dates.
+            Prints the retrain dates of a period on an exchange calendar, one ISO date per line.
+            Monthly is the first trading session of each month (2024-01-02, 2024-02-01, …, 2024-06-03 on XNYS);
+            holidays are never retrain dates.
 
             Examples:
               qp schedule --from 2024-01-01 --to 2024-12-31

@@ -17,7 +17,14 @@ public static class TrainCheckCommand
         var threads = new Option<int>("--threads") { Description = "libtorch CPU threads (0 = libtorch default).", DefaultValueFactory = _ => 0 };
         var epochs = new Option<int>("--epochs") { Description = "Epochs (the first includes warm-up).", DefaultValueFactory = _ => 1 };
         var libtorchDir = new Option<string?>("--libtorch-dir") { Description = "Load libc10/libtorch*.so from this folder before TorchSharp starts (e.g. a PyTorch wheel's torch/lib)." };
-        var command = new Command("train-check", "Trains the W3 or GRU workload on synthetic data and prints the device, the loaded libtorch and samples/s (data feeding included).")
+        var command = new Command(
+            "train-check",
+            CommandHelp.Describe(
+                "Trains the W3 or GRU workload on synthetic data and prints the device, the loaded libtorch and samples/s.",
+                "Samples/s include data feeding. Exit code 4 when --device cuda is asked for and no CUDA libtorch or GPU is present.",
+                "qp train-check",
+                "qp train-check --workload w3 --samples 200000 --epochs 2 --threads 2",
+                "qp train-check --workload gru --device cuda"))
         {
             device, workload, samples, symbols, dates, threads, epochs, libtorchDir,
         };

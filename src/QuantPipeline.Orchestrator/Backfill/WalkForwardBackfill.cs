@@ -247,7 +247,7 @@ public sealed class WalkForwardBackfill(
                     continue;
                 }
 
-                var inputs = ModelInputs.Compute(panel, backend);
+                var inputs = ModelInputs.Compute(panel, backend, (float)Config.FeatureZScoreClip);
                 var scores = ModelInputs.Predict(model, inputs, panel.T - 1, panel.T - 1, panel.N);
                 for (var j = 0; j < panel.N; j++)
                 {

@@ -1,11 +1,13 @@
-using QuantPipeline.Core.Compute;
+using QuantPipeline.Storage.Audit;
 using System.Text.Json.Serialization;
 
 namespace QuantPipeline.Orchestrator.Config;
 
 /// <summary>
 /// Configuration of the production pipeline. The first eight fields are those of the original
-/// specification, with its names (snake_case in files) and defaults.
+/// specification, with its names and defaults, at the top level of the YAML file; the file's sections
+/// (training, monitoring, …) map onto the others through <see cref="PipelineConfigSchema"/>. The JSON names
+/// are the flat form stored (and hashed) in each version's lineage.
 /// </summary>
 public sealed record PipelineConfig
 {
@@ -81,73 +83,106 @@ public sealed record PipelineConfig
     [JsonPropertyName("retry_base_delay_ms")]
     public int RetryBaseDelayMs { get; init; } = 200;
 
-    /// <summary>Checks ranges and names; throws with every problem listed.</summary>
+    /// <summary>Hidden layer widths of the MLP the pipeline trains, input side first.</summary>
+    [JsonPropertyName("hidden_layers")]
+    public IReadOnlyList<int> HiddenLayers { get; init; } = [64, 32];
+
+    [JsonPropertyName("training_batch_size")]
+    public int TrainingBatchSize { get; init; } = 1024;
+
+    /// <summary>Adam's step size.</summary>
+    [JsonPropertyName("training_learning_rate")]
+    public double TrainingLearningRate { get; init; } = 1e-3;
+
+    /// <summary>Adam's L2 penalty on the weights.</summary>
+    [JsonPropertyName("training_weight_decay")]
+    public double TrainingWeightDecay { get; init; }
+
+    /// <summary>Each feature is z-scored across symbols and clipped at ± this before it enters the model.</summary>
+    [JsonPropertyName("feature_zscore_clip")]
+    public double FeatureZScoreClip { get; init; } = 5.0;
+
+    /// <summary>The training target is the next-session return, cross-sectionally z-scored and clipped at ± this.</summary>
+    [JsonPropertyName("label_zscore_clip")]
+    public double LabelZScoreClip { get; init; } = 3.0;
+
+    [JsonPropertyName("monitoring_drift_window_sessions")]
+    public int MonitoringDriftWindowSessions { get; init; } = 21;
+
+    [JsonPropertyName("monitoring_decay_history_sessions")]
+    public int MonitoringDecayHistorySessions { get; init; } = 63;
+
+    [JsonPropertyName("monitoring_rolling_window_sessions")]
+    public int MonitoringRollingWindowSessions { get; init; } = 21;
+
+    [JsonPropertyName("monitoring_min_rolling_ic")]
+    public double MonitoringMinRollingIc { get; init; }
+
+    [JsonPropertyName("monitoring_min_rolling_sharpe")]
+    public double MonitoringMinRollingSharpe { get; init; }
+
+    [JsonPropertyName("monitoring_cusum_slack_sigmas")]
+    public double MonitoringCusumSlackSigmas { get; init; } = 0.5;
+
+    [JsonPropertyName("monitoring_cusum_threshold_sigmas")]
+    public double MonitoringCusumThresholdSigmas { get; init; } = 8.0;
+
+    [JsonPropertyName("monitoring_page_hinkley_delta_sigmas")]
+    public double MonitoringPageHinkleyDeltaSigmas { get; init; } = 0.5;
+
+    [JsonPropertyName("monitoring_page_hinkley_lambda_sigmas")]
+    public double MonitoringPageHinkleyLambdaSigmas { get; init; } = 8.0;
+
+    [JsonPropertyName("monitoring_psi_warn")]
+    public double MonitoringPsiWarn { get; init; } = 0.1;
+
+    [JsonPropertyName("monitoring_psi_alert")]
+    public double MonitoringPsiAlert { get; init; } = 0.2;
+
+    [JsonPropertyName("monitoring_missing_rate_change_warn")]
+    public double MonitoringMissingRateChangeWarn { get; init; } = 0.05;
+
+    [JsonPropertyName("monitoring_missing_rate_change_alert")]
+    public double MonitoringMissingRateChangeAlert { get; init; } = 0.2;
+
+    [JsonPropertyName("monitoring_max_nan_share")]
+    public double MonitoringMaxNanShare { get; init; } = 0.2;
+
+    [JsonPropertyName("monitoring_max_abs_return")]
+    public double MonitoringMaxAbsReturn { get; init; } = 0.4;
+
+    [JsonPropertyName("monitoring_max_universe_shrink")]
+    public double MonitoringMaxUniverseShrink { get; init; } = 0.1;
+
+    [JsonPropertyName("monitoring_retrain_drift_psi_threshold")]
+    public double RetrainDriftPsiThreshold { get; init; } = 0.2;
+
+    [JsonPropertyName("monitoring_retrain_drift_min_features")]
+    public int RetrainDriftMinFeatures { get; init; } = 2;
+
+    [JsonPropertyName("monitoring_retrain_decay_ic_threshold")]
+    public double RetrainDecayIcThreshold { get; init; }
+
+    [JsonPropertyName("monitoring_retrain_decay_sessions")]
+    public int RetrainDecaySessions { get; init; } = 10;
+
+    [JsonPropertyName("monitoring_retrain_on_change_point")]
+    public bool RetrainOnChangePoint { get; init; }
+
+    /// <summary>Checks every setting's range and the rules between settings; throws with every problem listed.</summary>
     public void Validate()
     {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(ModelName))
-        {
-            problems.Add("model_name must not be empty");
-        }
-
-        if (TrainingWindowDays < 20)
-        {
-            problems.Add($"training_window_days must be at least 20, got {TrainingWindowDays}");
-        }
-
-        if (ValidationWindowDays < 20)
-        {
-            problems.Add($"validation_window_days must be at least 20, got {ValidationWindowDays}");
-        }
-
-        if (RetrainingFrequency is not ("daily" or "weekly" or "monthly" or "quarterly"))
-        {
-            problems.Add($"retraining_frequency must be daily, weekly, monthly or quarterly, got '{RetrainingFrequency}'");
-        }
-
-        if (MaxDrawdownThreshold is > 0 or < -1)
-        {
-            problems.Add($"max_drawdown_threshold is a negative fraction in [-1, 0] (e.g. -0.15), got {MaxDrawdownThreshold}");
-        }
-
-        if (!ComputeBackends.Names.Contains(ComputeBackend))
-        {
-            problems.Add($"compute_backend must be one of {string.Join(", ", ComputeBackends.Names)}, got '{ComputeBackend}'");
-        }
-
-        if (BacktestQuantile is <= 0 or > 0.5)
-        {
-            problems.Add($"backtest_quantile must be in (0, 0.5], got {BacktestQuantile}");
-        }
-
-        if (MinDeflatedSharpe is < 0 or > 1)
-        {
-            problems.Add($"min_deflated_sharpe is a probability in [0, 1], got {MinDeflatedSharpe}");
-        }
-
-        if (MinRankIc is < -1 or > 1)
-        {
-            problems.Add($"min_rank_ic is a correlation in [-1, 1], got {MinRankIc}");
-        }
-
-        if (MaxTurnover is < 0)
-        {
-            problems.Add($"max_turnover must not be negative, got {MaxTurnover}");
-        }
-
-        if (RetryAttempts is < 1 or > 100)
-        {
-            problems.Add($"retry_attempts must be in [1, 100], got {RetryAttempts}");
-        }
-
-        if (RetryBaseDelayMs is < 0 or > 600_000)
-        {
-            problems.Add($"retry_base_delay_ms must be in [0, 600000], got {RetryBaseDelayMs}");
-        }
-
+        var problems = PipelineConfigSchema.Problems(this);
         if (problems.Count > 0)
         {
-            throw new ArgumentException("Invalid pipeline configuration: " + string.Join("; ", problems) + ".");
+            // A plain ArgumentException: a configuration built in code has no file position to report.
+            throw new ArgumentException(ConfigurationException.Describe([.. problems.Select(p => new ConfigProblem(null, p.Message))]));
         }
     }
+
+    /// <summary>Two configurations are equal when their canonical forms are: the hidden layers compare by value.</summary>
+    public bool Equals(PipelineConfig? other) =>
+        other is not null && string.Equals(CanonicalJson.Serialize(this), CanonicalJson.Serialize(other), StringComparison.Ordinal);
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(CanonicalJson.Serialize(this));
 }

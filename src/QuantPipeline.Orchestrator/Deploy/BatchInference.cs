@@ -52,7 +52,7 @@ public static class BatchInference
             throw new InvalidOperationException($"No bars are stored for the as-of date {asOf:yyyy-MM-dd}; the last session on or before it is {last:yyyy-MM-dd}. Ingest that date's bars or run for {last:yyyy-MM-dd}.");
         }
 
-        var inputs = ModelInputs.Compute(panel, ModelInputs.Backend(config));
+        var inputs = ModelInputs.Compute(panel, ModelInputs.Backend(config), (float)config.FeatureZScoreClip);
         var scores = score(inputs) ?? PredictWithArtifact(version, inputs, panel.T, panel.N);
         var asOfText = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var ranked = Enumerable.Range(0, panel.N).Where(j => float.IsFinite(scores[j])).OrderByDescending(j => scores[j]).ThenBy(j => j).ToList();

@@ -48,7 +48,7 @@ public sealed class ModelMonitor(PipelineConfig config, string workingDirectory,
         for (var f = 0; f < inputs.Length; f++)
         {
             inputs[f] = new float[t * n];
-            PanelOps.CrossSectionalZScore(panel.Field(SkeletonFeatureSet.Names[f]), inputs[f], panel.Membership, t, n, clip: 5f);
+            PanelOps.CrossSectionalZScore(panel.Field(SkeletonFeatureSet.Names[f]), inputs[f], panel.Membership, t, n, clip: FeatureClip(model));
         }
 
         var label = new float[t * n];
@@ -124,6 +124,10 @@ public sealed class ModelMonitor(PipelineConfig config, string workingDirectory,
 
         return panel;
     }
+
+    /// <summary>The version's own feature clip (from its lineage), so that it is monitored on the inputs it was trained on.</summary>
+    private static float FeatureClip(ModelVersion model) =>
+        (float)(model.Lineage?.ConfigJson is null ? new PipelineConfig() : Deploy.BatchInference.ConfigOf(model)).FeatureZScoreClip;
 
     private static float[] Predict(ModelVersion model, float[][] inputs, int from, int to, int n)
     {

@@ -201,8 +201,8 @@ public static class ModelInputs
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IComputeBackend> ChosenBackends = new(StringComparer.Ordinal);
 
-    /// <summary>Cross-sectionally z-scored features (clipped at ±5), one [T, N] array per feature.</summary>
-    public static float[][] Compute(Panel panel, IComputeBackend backend)
+    /// <summary>Cross-sectionally z-scored features (clipped at ±<paramref name="clip"/>, the config's features.zscore_clip), one [T, N] array per feature.</summary>
+    public static float[][] Compute(Panel panel, IComputeBackend backend, float clip = 5f)
     {
         ArgumentNullException.ThrowIfNull(panel);
         SkeletonFeatureSet.Compute(panel, backend);
@@ -211,7 +211,7 @@ public static class ModelInputs
         for (var f = 0; f < inputs.Length; f++)
         {
             inputs[f] = new float[t * n];
-            PanelOps.CrossSectionalZScore(panel.Field(SkeletonFeatureSet.Names[f]), inputs[f], panel.Membership, t, n, clip: 5f);
+            PanelOps.CrossSectionalZScore(panel.Field(SkeletonFeatureSet.Names[f]), inputs[f], panel.Membership, t, n, clip);
         }
 
         return inputs;

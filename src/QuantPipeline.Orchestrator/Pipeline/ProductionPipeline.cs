@@ -305,7 +305,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
 
         var (modelInputs, label) = runner.Run("features", () =>
         {
-            var inputs = ModelInputs.Compute(panel, backend);
+            var inputs = ModelInputs.Compute(panel, backend, (float)Config.FeatureZScoreClip);
             var forward = new float[t * n];
             PanelOps.ForwardReturn(panel.Field("close"), forward, t, n, 1);
             return ((inputs, forward), $"{SkeletonFeatureSet.Names.Length} features ({string.Join(", ", SkeletonFeatureSet.Names)}, version {LineageHashes.FeatureSetVersion()}) on the {backend.Name} backend; label = next-session return");
@@ -320,9 +320,9 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         var train = runner.Run("train", () =>
         {
             var zLabel = new float[t * n];
-            PanelOps.CrossSectionalZScore(label, zLabel, panel.Membership, t, n, clip: 3f);
+            PanelOps.CrossSectionalZScore(label, zLabel, panel.Membership, t, n, clip: (float)Config.LabelZScoreClip);
             var (x, y, rows) = Samples(modelInputs, zLabel, trainStart, trainEnd, n);
-            var options = new MlpTrainingOptions { Seed = Config.Seed, Epochs = Config.TrainingEpochs };
+            var options = Config.Training();
             var (model, curve) = MlpTrainer.Train(x, y, rows, modelInputs.Length, options);
             return (new TrainingOutcome(model, curve, rows, options.Hidden), $"MLP {modelInputs.Length}→{string.Join("→", options.Hidden)}→1 on {curve.Device}, {rows:N0} samples, loss {curve.EpochLoss[0]:0.0000} → {curve.EpochLoss[^1]:0.0000}, {curve.SamplesPerSecond:N0} samples/s");
         });
