@@ -29,6 +29,8 @@ public static class FeaturesCommand
         var universe = new Option<string?>("--universe") { Description = "With --store: restrict to a universe (needs universe membership in the store)." };
         var output = new Option<FileInfo>("--out") { Description = "Output file: .csv or .arrow (Arrow IPC).", Required = true };
         var backend = new Option<string>("--backend") { Description = "Compute backend: auto | managed | native | gpu.", DefaultValueFactory = _ => "auto" };
+        var shardRows = new Option<int?>("--shard-rows") { Description = "Compute in time shards of this many bars (each reads the features' lookback before it); with --cluster, shards run on the silos. Default with --cluster: 250." };
+        var cluster = new ClusterOptions();
         var command = new Command(
             "features",
             """
@@ -40,10 +42,12 @@ public static class FeaturesCommand
               qp features --input bars.csv --expr 'MA5=Mean($close, 5)/$close' --expr 'ROC10=Ref($close, 10)/$close' --out f.csv
               qp features --input bars.csv --set alpha158 --out alpha158.csv
               qp features --store data/market.duckdb --set alpha158 --as-of 2023-12-29 --out today.arrow
+              qp features --input bars.csv --set alpha158 --out f.arrow --cluster research --membership postgresql://qp@db/qp --shared /mnt/qp
             """)
         {
-            input, expr, set, store, asOf, from, universe, output, backend,
+            input, expr, set, store, asOf, from, universe, output, backend, shardRows,
         };
+        cluster.AddTo(command);
         command.SetAction(parse => Run(
             parse.GetValue(input),
             parse.GetValue(expr) ?? [],
@@ -53,12 +57,14 @@ public static class FeaturesCommand
             parse.GetValue(from),
             parse.GetValue(universe),
             parse.GetValue(output)!,
-            parse.GetValue(backend)!));
+            parse.GetValue(backend)!,
+            parse.GetValue(shardRows),
+            cluster.Read(parse)));
         return command;
     }
 
     public static int Run(
-        FileInfo? input, string[] expressions, string? setName, FileInfo? store, string? asOf, string? from, string? universe, FileInfo output, string backendName)
+        FileInfo? input, string[] expressions, string? setName, FileInfo? store, string? asOf, string? from, string? universe, FileInfo output, string backendName, int? shardRows = null, ClusterRun? cluster = null)
     {
         try
         {
@@ -111,7 +117,14 @@ public static class FeaturesCommand
             var compiled = FeatureCompiler.Compile(definitions);
             var engine = ComputeBackends.Create(backendName);
             var values = new Dictionary<string, float[]>(StringComparer.Ordinal);
-            FeatureEvaluator.Evaluate(compiled, bars.Fields, bars.Times.Count, bars.Symbols.Count, engine, (o, v) => values[o.Name] = v.ToArray());
+            if (cluster is not null || shardRows is not null)
+            {
+                values = ShardedFeatures.Evaluate(cluster, shardRows, definitions, bars.Fields, bars.Times, bars.Symbols, backendName);
+            }
+            else
+            {
+                FeatureEvaluator.Evaluate(compiled, bars.Fields, bars.Times.Count, bars.Symbols.Count, engine, (o, v) => values[o.Name] = v.ToArray());
+            }
             var names = definitions.Select(d => d.Name).ToList();
             if (extension == ".csv")
             {

@@ -9,6 +9,9 @@ namespace QuantPipeline.Cluster.Features;
 /// <summary>Evaluates the features of one time shard and writes the shard's own rows as a panel Arrow file (<c>features.arrow</c>).</summary>
 public sealed class FeatureShardExecutor : IUnitExecutor
 {
+    // One backend per name for the silo's life: a GPU backend compiles its kernels once, not once per shard.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<IComputeBackend>> _backends = new(StringComparer.OrdinalIgnoreCase);
+
     public const string UnitKind = "features";
     public const string OutputName = "features.arrow";
 
@@ -28,7 +31,7 @@ public sealed class FeatureShardExecutor : IUnitExecutor
 
         var compiled = FeatureCompiler.Compile(payload.Definitions.Select(d => new FeatureDefinition(d[0], d[1])).ToList());
         var fields = input.FieldNames.ToDictionary(f => f, input.Field, StringComparer.Ordinal);
-        var backend = ComputeBackends.Create(payload.Backend);
+        var backend = _backends.GetOrAdd(payload.Backend, name => new Lazy<IComputeBackend>(() => ComputeBackends.Create(name))).Value;
         var own = input.T - payload.Overlap;
         var output = new Panel(input.Timestamps.Skip(payload.Overlap).ToArray(), input.Symbols) { Calendar = input.Calendar };
         var n = input.N;

@@ -45,6 +45,9 @@ public static class ClusterHosting
             l.AddSimpleConsole(c => c.SingleLine = true);
             l.SetMinimumLevel(LogLevel.Warning);
             l.AddFilter("QuantPipeline", LogLevel.Information);
+            // Start-up advice (server GC) and the watchdog's CPU-starvation notes are noise on a busy worker.
+            l.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
+            l.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
             logging?.Invoke(l);
         });
         builder.UseOrleans(silo =>

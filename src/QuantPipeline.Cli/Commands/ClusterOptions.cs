@@ -1,0 +1,70 @@
+using System.CommandLine;
+using QuantPipeline.Cluster.Features;
+using QuantPipeline.Cluster.Hosting;
+using QuantPipeline.Cluster.Membership;
+using QuantPipeline.Cluster.Scheduling;
+using QuantPipeline.Cluster.Sweeps;
+using QuantPipeline.Cluster.Units;
+
+namespace QuantPipeline.Cli.Commands;
+
+/// <summary>
+/// <c>--cluster ID --membership URI --shared PATH</c>: run a command's units on an Orleans cluster instead of this
+/// machine. Without <c>--cluster</c> the same units run here, one after another.
+/// </summary>
+public sealed class ClusterOptions
+{
+    public Option<string?> Cluster { get; } = new("--cluster")
+    {
+        Description = "Run on the Orleans cluster with this id (the silos' --cluster-id) instead of on this machine.",
+    };
+
+    public Option<string?> Membership { get; } = new("--membership")
+    {
+        Description = "With --cluster: the membership store, postgresql://user@host:port/db or redis://host:port. Default: $QP_CLUSTER_MEMBERSHIP.",
+    };
+
+    public Option<DirectoryInfo?> Shared { get; } = new("--shared")
+    {
+        Description = "With --cluster: the shared folder the silos were started with (--shared); shard inputs and outputs go there.",
+    };
+
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(Cluster);
+        command.Options.Add(Membership);
+        command.Options.Add(Shared);
+    }
+
+    public ClusterRun? Read(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var id = parse.GetValue(Cluster);
+        if (id is null)
+        {
+            return null;
+        }
+
+        var membership = parse.GetValue(Membership) ?? Environment.GetEnvironmentVariable("QP_CLUSTER_MEMBERSHIP")
+            ?? throw new ArgumentException($"--cluster {id} needs --membership postgresql://…|redis://… (or $QP_CLUSTER_MEMBERSHIP): where the silos of the cluster are listed.");
+        var shared = parse.GetValue(Shared)
+            ?? throw new ArgumentException($"--cluster {id} needs --shared PATH: the folder every silo of the cluster reads and writes (the silos' --shared).");
+        return new ClusterRun(id, MembershipUri.Parse(membership), shared.FullName);
+    }
+}
+
+/// <summary>Where and how to reach a cluster for one command.</summary>
+public sealed record ClusterRun(string ClusterId, MembershipUri Membership, string SharedPath)
+{
+    /// <summary>Joins the cluster and runs <paramref name="work"/> with a dispatcher for it.</summary>
+    public async Task<T> UseAsync<T>(Func<IUnitDispatcher, Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var connection = await ClusterHosting.ConnectAsync(ClusterId, Membership).ConfigureAwait(false);
+        return await work(new ClusterDispatcher(connection.Client, new SharedStore(SharedPath))).ConfigureAwait(false);
+    }
+
+    /// <summary>The executors a local run uses: the same ones a silo has.</summary>
+    public static IUnitExecutor[] LocalExecutors() => [new FeatureShardExecutor(), new SweepChunkExecutor()];
+}
