@@ -32,8 +32,8 @@ public sealed class FeatureShardExecutor : IUnitExecutor
         var compiled = FeatureCompiler.Compile(payload.Definitions.Select(d => new FeatureDefinition(d[0], d[1])).ToList());
         var fields = input.FieldNames.ToDictionary(f => f, input.Field, StringComparer.Ordinal);
         var backend = _backends.GetOrAdd(payload.Backend, name => new Lazy<IComputeBackend>(() => ComputeBackends.Create(name))).Value;
-        var own = input.T - payload.Overlap;
-        var output = new Panel(input.Timestamps.Skip(payload.Overlap).ToArray(), input.Symbols) { Calendar = input.Calendar };
+        var own = payload.OwnCount;
+        var output = new Panel(input.Timestamps.Skip(payload.Overlap).Take(own).ToArray(), input.Symbols) { Calendar = input.Calendar };
         var n = input.N;
         FeatureEvaluator.Evaluate(compiled, fields, input.T, n, backend, (o, values) =>
             output.SetField(o.Name, values.Slice(payload.Overlap * n, own * n).ToArray()));

@@ -10,8 +10,9 @@ namespace QuantPipeline.Cluster.Features;
 /// <summary>
 /// Features over a long history as time shards: the coordinator writes each shard's input (own rows plus the
 /// compiler's lookback) to the shared folder, the dispatcher runs the shards, and the shard outputs are stitched in
-/// time order into full [T, N] arrays. A shard starts with its whole lookback, so each value sees the same window as in
-/// one pass over the history.
+/// time order into full [T, N] arrays. A shard reads its whole lookback and lookahead (from the first row when the set
+/// has exponentially weighted features), so each value sees the same data as in one pass over the history and the
+/// stitched arrays equal the one-pass arrays bit for bit.
 /// </summary>
 public static class FeatureShards
 {
@@ -41,7 +42,8 @@ public static class FeatureShards
         }
 
         var defs = definitions.Select(d => new[] { d.Name, d.Expression }).ToList();
-        var shards = FeatureShardPlan.Plan(t, shardRows, compiled.Lookback);
+        var infiniteMemory = compiled.Nodes.Any(node => node.Op is DagOp.Ewm or DagOp.Rsi);
+        var shards = FeatureShardPlan.Plan(t, shardRows, compiled.Lookback, compiled.Lookahead, fromStart: infiniteMemory);
         var units = new List<UnitRequest>(shards.Count);
         foreach (var shard in shards)
         {
@@ -49,7 +51,7 @@ public static class FeatureShards
             using var buffer = new MemoryStream();
             PanelIpc.WriteStream(slice, buffer);
             var input = dispatcher.Store.PutInput(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ".arrows");
-            var payload = JsonSerializer.Serialize(new FeatureShardPayload(input, shard.Overlap, defs, backend));
+            var payload = JsonSerializer.Serialize(new FeatureShardPayload(input, shard.Overlap, shard.OwnCount, defs, backend));
             units.Add(new UnitRequest(FeatureShardExecutor.UnitKind, SharedStore.HashKey(FeatureShardExecutor.UnitKind, payload), payload, PreferGpu: false));
         }
 

@@ -18,7 +18,10 @@ public static class ClusterHosting
     public const string ServiceId = "quantpipeline";
 
     /// <summary>Everything a silo needs besides clustering and endpoints; also used by the in-process test clusters.</summary>
-    public static ISiloBuilder AddQuantPipelineWork(this ISiloBuilder silo, SiloSettings settings)
+    public static ISiloBuilder AddQuantPipelineWork(this ISiloBuilder silo, SiloSettings settings) => silo.AddQuantPipelineWork(_ => settings);
+
+    /// <summary>As above, with settings made from the silo's services (its name comes from <c>SiloOptions</c>, for one).</summary>
+    public static ISiloBuilder AddQuantPipelineWork(this ISiloBuilder silo, Func<IServiceProvider, SiloSettings> settings)
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
