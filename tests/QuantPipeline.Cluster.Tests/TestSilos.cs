@@ -13,6 +13,7 @@ public sealed class TestSilos : ISiloConfigurator
 {
     public const string SharedKey = "QpShared";
     public const string GpuSilo = "Secondary_1";
+    public const string RetrainKey = "QpRetrain";
 
     public void Configure(ISiloBuilder siloBuilder)
     {
@@ -22,14 +23,21 @@ public sealed class TestSilos : ISiloConfigurator
             var name = services.GetRequiredService<IOptions<SiloOptions>>().Value.SiloName;
             return new SiloSettings(name, name == GpuSilo, Slots: 2, shared);
         });
-        siloBuilder.Services.AddSingleton<IRetrainUnit, SlopeRetrainUnit>();
+        if (siloBuilder.Configuration[RetrainKey] != "pipeline")
+        {
+            siloBuilder.Services.AddSingleton<IRetrainUnit, SlopeRetrainUnit>();
+        }
     }
 
-    public static async Task<(TestCluster Cluster, string Shared)> StartAsync(int silos)
+    /// <summary>Silos whose retrain unit is the product's binding to the production pipeline.</summary>
+    public static Task<(TestCluster Cluster, string Shared)> StartWithPipelineAsync(int silos) => StartAsync(silos, "pipeline");
+
+    public static async Task<(TestCluster Cluster, string Shared)> StartAsync(int silos, string retrain = "slope")
     {
         var shared = Directory.CreateTempSubdirectory("qp-cluster-test-").FullName;
         var builder = new TestClusterBuilder((short)silos);
         builder.Properties[SharedKey] = shared;
+        builder.Properties[RetrainKey] = retrain;
         builder.AddSiloBuilderConfigurator<TestSilos>();
         var cluster = builder.Build();
         await cluster.DeployAsync();
