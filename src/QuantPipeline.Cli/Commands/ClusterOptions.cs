@@ -37,32 +37,30 @@ public sealed class ClusterOptions
         command.Options.Add(Shared);
     }
 
+    /// <summary>The cluster to run on, or null for this machine; what is missing is reported when the command runs.</summary>
     public ClusterRun? Read(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
         var id = parse.GetValue(Cluster);
-        if (id is null)
-        {
-            return null;
-        }
-
-        var membership = parse.GetValue(Membership) ?? Environment.GetEnvironmentVariable("QP_CLUSTER_MEMBERSHIP")
-            ?? throw new ArgumentException($"--cluster {id} needs --membership postgresql://…|redis://… (or $QP_CLUSTER_MEMBERSHIP): where the silos of the cluster are listed.");
-        var shared = parse.GetValue(Shared)
-            ?? throw new ArgumentException($"--cluster {id} needs --shared PATH: the folder every silo of the cluster reads and writes (the silos' --shared).");
-        return new ClusterRun(id, MembershipUri.Parse(membership), shared.FullName);
+        return id is null
+            ? null
+            : new ClusterRun(id, parse.GetValue(Membership) ?? Environment.GetEnvironmentVariable("QP_CLUSTER_MEMBERSHIP"), parse.GetValue(Shared)?.FullName);
     }
 }
 
 /// <summary>Where and how to reach a cluster for one command.</summary>
-public sealed record ClusterRun(string ClusterId, MembershipUri Membership, string SharedPath)
+public sealed record ClusterRun(string ClusterId, string? Membership, string? SharedPath)
 {
     /// <summary>Joins the cluster and runs <paramref name="work"/> with a dispatcher for it.</summary>
     public async Task<T> UseAsync<T>(Func<IUnitDispatcher, Task<T>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        await using var connection = await ClusterHosting.ConnectAsync(ClusterId, Membership).ConfigureAwait(false);
-        return await work(new ClusterDispatcher(connection.Client, new SharedStore(SharedPath))).ConfigureAwait(false);
+        var membership = MembershipUri.Parse(Membership
+            ?? throw new ArgumentException($"--cluster {ClusterId} needs --membership postgresql://…|redis://… (or $QP_CLUSTER_MEMBERSHIP): where the silos of the cluster are listed."));
+        var shared = SharedPath
+            ?? throw new ArgumentException($"--cluster {ClusterId} needs --shared PATH: the folder every silo of the cluster reads and writes (the silos' --shared).");
+        await using var connection = await ClusterHosting.ConnectAsync(ClusterId, membership).ConfigureAwait(false);
+        return await work(new ClusterDispatcher(connection.Client, new SharedStore(shared))).ConfigureAwait(false);
     }
 
     /// <summary>The executors a local run uses: the same ones a silo has.</summary>

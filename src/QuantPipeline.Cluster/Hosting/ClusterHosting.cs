@@ -81,8 +81,8 @@ public static class ClusterHosting
         return builder.Build();
     }
 
-    /// <summary>Starts a client of the cluster; dispose the host to leave.</summary>
-    public static async Task<ClusterConnection> ConnectAsync(string clusterId, MembershipUri membership, CancellationToken cancellationToken = default)
+    /// <summary>Starts a client of the cluster (giving up after <paramref name="timeout"/>, 30 s by default); dispose it to leave.</summary>
+    public static async Task<ClusterConnection> ConnectAsync(string clusterId, MembershipUri membership, CancellationToken cancellationToken = default, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(membership);
         if (membership.Kind == MembershipKind.Postgres)
@@ -91,7 +91,8 @@ public static class ClusterHosting
         }
 
         var builder = new HostBuilder();
-        builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Error).AddSimpleConsole(c => c.SingleLine = true));
+        // A command's output is the same with or without --cluster: client problems surface as errors, not log lines.
+        builder.ConfigureLogging(l => l.ClearProviders());
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(c =>
@@ -115,15 +116,19 @@ public static class ClusterHosting
             }
         });
         var host = builder.Build();
+        var wait = timeout ?? TimeSpan.FromSeconds(30);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(wait);
         try
         {
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            await host.StartAsync(limit.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
+            var why = e is OperationCanceledException ? $"no silo answered within {wait.TotalSeconds:F0} s." : e.Message;
             throw new InvalidOperationException(
-                $"Cannot join cluster '{clusterId}' through {membership.Display}: {e.Message} Start at least one silo with `qp cluster silo --cluster-id {clusterId} --membership …`.", e);
+                $"Cannot join cluster '{clusterId}' through {membership.Display}: {why} Start at least one silo with `qp cluster silo --cluster-id {clusterId} --membership …`, or check the cluster id.", e);
         }
 
         return new ClusterConnection(host, host.Services.GetRequiredService<IClusterClient>(), clusterId);
