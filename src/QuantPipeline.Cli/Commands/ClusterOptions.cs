@@ -52,7 +52,10 @@ public sealed class ClusterOptions
 public sealed record ClusterRun(string ClusterId, string? Membership, string? SharedPath)
 {
     /// <summary>Joins the cluster and runs <paramref name="work"/> with a dispatcher for it.</summary>
-    public async Task<T> UseAsync<T>(Func<IUnitDispatcher, Task<T>> work)
+    public Task<T> UseAsync<T>(Func<IUnitDispatcher, Task<T>> work) => UseAsync(null, work);
+
+    /// <summary>As above with dispatch options, e.g. <c>ClusterBackfill.DispatchOptions(unit)</c> for a backfill.</summary>
+    public async Task<T> UseAsync<T>(ClusterDispatchOptions? options, Func<IUnitDispatcher, Task<T>> work)
     {
         ArgumentNullException.ThrowIfNull(work);
         var membership = MembershipUri.Parse(Membership
@@ -60,7 +63,7 @@ public sealed record ClusterRun(string ClusterId, string? Membership, string? Sh
         var shared = SharedPath
             ?? throw new ArgumentException($"--cluster {ClusterId} needs --shared PATH: the folder every silo of the cluster reads and writes (the silos' --shared).");
         await using var connection = await ClusterHosting.ConnectAsync(ClusterId, membership).ConfigureAwait(false);
-        return await work(new ClusterDispatcher(connection.Client, new SharedStore(shared))).ConfigureAwait(false);
+        return await work(new ClusterDispatcher(connection.Client, new SharedStore(shared), options)).ConfigureAwait(false);
     }
 
     /// <summary>The executors a local run uses: the same ones a silo has.</summary>
