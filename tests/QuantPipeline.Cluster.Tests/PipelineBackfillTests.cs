@@ -1,10 +1,6 @@
 using QuantPipeline.Cluster.Backfill;
 using QuantPipeline.Cluster.Scheduling;
 using QuantPipeline.Cluster.Units;
-using QuantPipeline.Core.Synthetic;
-using QuantPipeline.Orchestrator.Config;
-using QuantPipeline.Orchestrator.Pipeline;
-using QuantPipeline.Storage.Market;
 using QuantPipeline.Storage.Registry;
 
 namespace QuantPipeline.Cluster.Tests;
@@ -15,14 +11,6 @@ namespace QuantPipeline.Cluster.Tests;
 /// </summary>
 public sealed class PipelineBackfillTests
 {
-    private static readonly string[] Sets =
-    [
-        "model_name=bf_mlp", "training_window_days=100", "validation_window_days=40", "training_epochs=1",
-        "min_sharpe_threshold=-100", "max_drawdown_threshold=-1", "compute_backend=managed",
-    ];
-
-    private static readonly DateOnly[] Dates = [new(2021, 4, 30), new(2021, 5, 28), new(2021, 6, 30)];
-
     [Fact]
     public async Task Backfill_on_the_cluster_registers_the_single_machine_versions()
     {
@@ -30,24 +18,15 @@ public sealed class PipelineBackfillTests
         var single = Directory.CreateTempSubdirectory("qp-backfill-single-").FullName;
         try
         {
-            var config = PipelineConfigFile.Load(null, Sets);
+            var expected = BackfillScenario.RunHere(single);
             var onCluster = Path.Combine(shared, "work");
-            Ingest(config, onCluster);
-            Ingest(config, single);
-            var expected = Dates.Select(d => new ProductionPipeline(config, single).Run(d)).ToList();
+            BackfillScenario.Ingest(onCluster);
 
             var unit = new PipelineRetrainUnit();
             var dispatcher = new ClusterDispatcher(cluster.Client, new SharedStore(shared), ClusterBackfill.DispatchOptions(unit, new ClusterDispatchOptions { CallTimeout = TimeSpan.FromSeconds(2) }));
-            var outcomes = await ClusterBackfill.RunAsync(dispatcher, ClusterBackfill.Units(Dates.Reverse().ToList(), onCluster, null, Sets));
+            var outcomes = await ClusterBackfill.RunAsync(dispatcher, ClusterBackfill.Units(BackfillScenario.Dates.Reverse().ToList(), onCluster, null, BackfillScenario.Sets));
 
-            Assert.Equal(Dates, outcomes.Select(o => o.AsOf));
-            Assert.Equal([1, 2, 3], outcomes.Select(o => o.Version));
-            Assert.Equal(expected.Select(e => e.Version), outcomes.Select(o => o.Version));
-            Assert.Equal(expected.Select(e => e.Metrics.Sharpe), outcomes.Select(o => o.Sharpe));
-            Assert.Equal(expected.Select(e => e.Metrics.MaxDrawdown), outcomes.Select(o => o.MaxDrawdown));
-            Assert.Equal(expected.Select(e => e.ArtifactSha256), outcomes.Select(o => o.ArtifactSha256));
-            using var registry = ModelRegistry.Open(config.ModelRegistryUri, onCluster);
-            Assert.Equal([1, 2, 3], registry.ListVersions(config.ModelName).Select(v => v.Version));
+            AssertSameBackfill(expected, outcomes, onCluster);
         }
         finally
         {
@@ -58,10 +37,17 @@ public sealed class PipelineBackfillTests
         }
     }
 
-    private static void Ingest(PipelineConfig config, string folder)
+    /// <summary>Dates in order, versions 1..n as on one machine, identical metrics and model artifacts, and no extra version in the registry.</summary>
+    internal static void AssertSameBackfill(IReadOnlyList<Orchestrator.Pipeline.PipelineResult> expected, IReadOnlyList<RetrainOutcome> outcomes, string clusterFolder)
     {
-        var market = new SyntheticMarketOptions { Symbols = 20, From = new DateOnly(2020, 6, 1), To = new DateOnly(2021, 6, 30), Seed = 5 };
-        using var store = MarketStore.Open(Path.Combine(folder, config.MarketStorePath));
-        store.IngestDailyBars(SyntheticDailyMarket.Generate(market));
+        Assert.Equal(BackfillScenario.Dates, outcomes.Select(o => o.AsOf));
+        Assert.Equal([1, 2, 3], outcomes.Select(o => o.Version));
+        Assert.Equal(expected.Select(e => e.Version), outcomes.Select(o => o.Version));
+        Assert.Equal(expected.Select(e => e.Metrics.Sharpe), outcomes.Select(o => o.Sharpe));
+        Assert.Equal(expected.Select(e => e.Metrics.MaxDrawdown), outcomes.Select(o => o.MaxDrawdown));
+        Assert.Equal(expected.Select(e => e.ArtifactSha256), outcomes.Select(o => o.ArtifactSha256));
+        var config = BackfillScenario.Config;
+        using var registry = ModelRegistry.Open(config.ModelRegistryUri, clusterFolder);
+        Assert.Equal([1, 2, 3], registry.ListVersions(config.ModelName).Select(v => v.Version));
     }
 }

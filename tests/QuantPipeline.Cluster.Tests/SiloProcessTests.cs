@@ -1,3 +1,8 @@
+using QuantPipeline.Cluster.Backfill;
+using QuantPipeline.Cluster.Hosting;
+using QuantPipeline.Cluster.Membership;
+using QuantPipeline.Cluster.Scheduling;
+using QuantPipeline.Cluster.Units;
 using QuantPipeline.Core.Panels;
 using Xunit.Abstractions;
 
@@ -6,7 +11,8 @@ namespace QuantPipeline.Cluster.Tests;
 /// <summary>
 /// Three `qp cluster silo` processes on 127.0.0.1 with PostgreSQL membership. A feature job runs while one silo is
 /// killed with SIGKILL; its output must equal the single-machine file byte for byte. A sweep then runs on the two
-/// survivors and must write the single-machine CSV.
+/// survivors and must write the single-machine CSV. Last, a backfill through the production pipeline runs while a second
+/// silo is killed, and must register the single-machine versions, metrics and model bytes.
 /// </summary>
 public sealed class SiloProcessTests(ITestOutputHelper output)
 {
@@ -30,11 +36,13 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
             Assert.True(local.Exit == 0, local.Err);
 
             var started = DateTime.UtcNow;
+            var ports = new List<int>();
             for (var i = 0; i < 3; i++)
             {
+                ports.Add(SiloProcess.FreePort());
                 silos.Add(SiloProcess.Start(
                     "cluster", "silo", "--cluster-id", clusterId, "--membership", membership, "--shared", shared, "--address", "127.0.0.1",
-                    "--port", SiloProcess.FreePort().ToString(), "--gateway-port", SiloProcess.FreePort().ToString(),
+                    "--port", ports[i].ToString(System.Globalization.CultureInfo.InvariantCulture), "--gateway-port", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                     "--slots", "1", "--probe-timeout", "1", "--name", $"silo{i}"));
             }
 
@@ -74,12 +82,33 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
             Assert.True(sweepCluster.Exit == 0, sweepCluster.Err);
             Assert.Equal(await File.ReadAllTextAsync(Path.Combine(root, "sweep-local.csv")), await File.ReadAllTextAsync(Path.Combine(root, "sweep-cluster.csv")));
 
+            // A backfill through the production pipeline, coordinated from here; the silo that takes the second date is killed.
+            var expected = BackfillScenario.RunHere(Path.Combine(root, "single-work"));
+            var work = Path.Combine(shared, "work");
+            BackfillScenario.Ingest(work);
+            await using (var connection = await ClusterHosting.ConnectAsync(clusterId, MembershipUri.Parse(membership)))
+            {
+                var dispatcher = new ClusterDispatcher(connection.Client, new SharedStore(shared), ClusterBackfill.DispatchOptions(new PipelineRetrainUnit()));
+                var backfill = ClusterBackfill.RunAsync(dispatcher, ClusterBackfill.Units(BackfillScenario.Dates, work, null, BackfillScenario.Sets));
+                while (dispatcher.Placements.Count < 2 && !backfill.IsCompleted)
+                {
+                    await Task.Delay(5);
+                }
+
+                var victim = dispatcher.Placements[1].Silo;
+                var victimPort = int.Parse(victim.Split('@')[0].Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+                silos[ports.IndexOf(victimPort)].Kill9();
+                var outcomes = await backfill.WaitAsync(TimeSpan.FromMinutes(2));
+                output.WriteLine($"backfill: placements {string.Join(", ", dispatcher.Placements.Select(p => p.Silo))}; {dispatcher.Redispatched} re-dispatched");
+                Assert.True(dispatcher.Redispatched >= 1, "the second date should have been taken from the killed silo");
+                PipelineBackfillTests.AssertSameBackfill(expected, outcomes, work);
+            }
+
             var status = await SiloProcess.RunAsync(Minute, "cluster", "status", "--cluster-id", clusterId, "--membership", membership);
             output.WriteLine(status.Out);
             Assert.True(status.Exit == 0, status.Err);
-            Assert.Contains("2 active silo(s) answering", status.Out, StringComparison.Ordinal);
-            Assert.Contains("silo0", status.Out, StringComparison.Ordinal);
-            Assert.Contains("silo2", status.Out, StringComparison.Ordinal);
+            Assert.Contains("1 active silo(s) answering", status.Out, StringComparison.Ordinal);
+            Assert.Contains("Dead", status.Out, StringComparison.Ordinal);
         }
         finally
         {

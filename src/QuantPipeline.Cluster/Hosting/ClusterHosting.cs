@@ -51,6 +51,8 @@ public static class ClusterHosting
             // Start-up advice (server GC) and the watchdog's CPU-starvation notes are noise on a busy worker.
             l.AddFilter("Orleans.Runtime.Silo", LogLevel.Error);
             l.AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error);
+            // Placement retries on a refused address (a silo just declared dead) are expected; the coordinator re-dispatches.
+            l.AddFilter("Polly", LogLevel.None);
             logging?.Invoke(l);
         });
         builder.UseOrleans(silo =>

@@ -15,8 +15,19 @@ public sealed class ClusterDispatcher(IClusterClient client, SharedStore store, 
 
     public SharedStore Store { get; } = store;
 
-    /// <summary>Each placement made, in order (unit key, silo address): what the tests and <c>--verbose</c> output look at.</summary>
-    public List<(string Key, string Silo)> Placements { get; } = [];
+    private readonly List<(string Key, string Silo)> _placements = [];
+
+    /// <summary>Each placement made so far, in order (unit key, silo address); safe to read while the job runs.</summary>
+    public IReadOnlyList<(string Key, string Silo)> Placements
+    {
+        get
+        {
+            lock (_placements)
+            {
+                return _placements.ToList();
+            }
+        }
+    }
 
     /// <summary>Units taken back from a silo that was lost, and re-run elsewhere.</summary>
     public int Redispatched { get; private set; }
@@ -111,12 +122,19 @@ public sealed class ClusterDispatcher(IClusterClient client, SharedStore store, 
             try
             {
                 var status = await client.GetGrain<ISiloWorkerGrain>(target.Silo).Start(unit).WaitAsync(_options.CallTimeout, cancellationToken).ConfigureAwait(false);
+                if (status.State == UnitState.Failed && status.Error is { } refused)
+                {
+                    throw new InvalidOperationException($"Silo {target.Name} ({target.Silo}) refused unit {unit.Key}: {refused}");
+                }
+
                 pending.Remove(index);
                 running[index] = new Assignment(target.Silo);
-                Placements.Add((unit.Key, target.Silo));
-                _ = status;
+                lock (_placements)
+                {
+                    _placements.Add((unit.Key, target.Silo));
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not InvalidOperationException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
             {
                 // The silo did not take it: leave the unit queued and stop using that silo until it answers a refresh.
                 silos.Remove(target.Silo);
