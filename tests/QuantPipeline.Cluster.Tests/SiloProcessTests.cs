@@ -43,7 +43,7 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
                 silos.Add(SiloProcess.Start(
                     "cluster", "silo", "--cluster-id", clusterId, "--membership", membership, "--shared", shared, "--address", "127.0.0.1",
                     "--port", ports[i].ToString(System.Globalization.CultureInfo.InvariantCulture), "--gateway-port", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    "--slots", "1", "--probe-timeout", "1", "--name", $"silo{i}"));
+                    "--slots", "1", "--probe-timeout", "2", "--name", $"silo{i}"));
             }
 
             await Task.WhenAll(silos.Select(s => s.WaitJoinedAsync(Minute)));

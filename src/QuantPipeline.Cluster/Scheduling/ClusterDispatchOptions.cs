@@ -1,9 +1,12 @@
 namespace QuantPipeline.Cluster.Scheduling;
 
 /// <summary>
-/// How the coordinator drives a cluster. A silo that misses <see cref="MissedPollsLimit"/> polls in a row (each given
-/// <see cref="CallTimeout"/>) is treated as lost: its units go to other silos. <see cref="MaxInFlight"/> = 1 runs units
-/// one at a time in order (still placed and re-run on failure), for units whose side effects must happen in order.
+/// How the coordinator drives a cluster. A unit goes back to the queue when the membership declares its silo dead (the
+/// silos' liveness probes, see <c>--probe-timeout</c>), when its silo no longer knows it (restarted), or, as a last
+/// resort for a silo that hangs while the membership still lists it, after <see cref="MissedPollsLimit"/> unanswered
+/// polls in a row (each given <see cref="CallTimeout"/>). A slow silo is not a lost one: its units are left to it.
+/// <see cref="MaxInFlight"/> = 1 runs units one at a time in order (still placed and re-run on failure), for units
+/// whose side effects must happen in order.
 /// </summary>
 public sealed record ClusterDispatchOptions
 {
@@ -11,7 +14,7 @@ public sealed record ClusterDispatchOptions
 
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
-    public int MissedPollsLimit { get; init; } = 2;
+    public int MissedPollsLimit { get; init; } = 20;
 
     public TimeSpan MembershipRefresh { get; init; } = TimeSpan.FromSeconds(1);
 

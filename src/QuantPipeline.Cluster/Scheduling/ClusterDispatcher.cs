@@ -50,18 +50,36 @@ public sealed class ClusterDispatcher(IClusterClient client, SharedStore store, 
 
         var running = new Dictionary<int, Assignment>();
         var silos = new Dictionary<string, SiloWork>(StringComparer.Ordinal);
+        var members = new HashSet<string>(StringComparer.Ordinal);
         var lastRefresh = DateTime.MinValue;
         var noSiloSince = (DateTime?)null;
         var committed = 0;
         while (committed < units.Count)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (pending.Count > 0 && DateTime.UtcNow - lastRefresh >= _options.MembershipRefresh)
+            if ((pending.Count > 0 || running.Count > 0) && DateTime.UtcNow - lastRefresh >= _options.MembershipRefresh)
             {
-                silos.Clear();
-                foreach (var silo in await ClusterMembers.ListAsync(client, _options.CallTimeout, cancellationToken).ConfigureAwait(false))
+                try
                 {
-                    silos[silo.Silo] = silo;
+                    members = await ClusterMembers.ActiveAsync(client, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Keep the last view: a membership read that times out says nothing about any one silo.
+                }
+
+                try
+                {
+                    var answering = await ClusterMembers.ListAsync(client, _options.CallTimeout, cancellationToken).ConfigureAwait(false);
+                    silos.Clear();
+                    foreach (var silo in answering.Where(a => members.Contains(a.Silo)))
+                    {
+                        silos[silo.Silo] = silo;
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // As above: place on the silos known so far until the next refresh.
                 }
 
                 lastRefresh = DateTime.UtcNow;
@@ -81,7 +99,7 @@ public sealed class ClusterDispatcher(IClusterClient client, SharedStore store, 
             }
 
             await AssignAsync(units, pending, running, silos, cancellationToken).ConfigureAwait(false);
-            await PollAsync(units, pending, running, silos, results, failures, cancellationToken).ConfigureAwait(false);
+            await PollAsync(units, pending, running, silos, members, results, failures, cancellationToken).ConfigureAwait(false);
             while (committed < units.Count && results[committed] is { } result)
             {
                 commit(committed, result);
@@ -142,7 +160,7 @@ public sealed class ClusterDispatcher(IClusterClient client, SharedStore store, 
         }
     }
 
-    private async Task PollAsync(IReadOnlyList<UnitRequest> units, SortedSet<int> pending, Dictionary<int, Assignment> running, Dictionary<string, SiloWork> silos, string?[] results, int[] failures, CancellationToken cancellationToken)
+    private async Task PollAsync(IReadOnlyList<UnitRequest> units, SortedSet<int> pending, Dictionary<int, Assignment> running, Dictionary<string, SiloWork> silos, HashSet<string> members, string?[] results, int[] failures, CancellationToken cancellationToken)
     {
         var polls = running.Select(async pair =>
         {
@@ -167,7 +185,7 @@ public sealed class ClusterDispatcher(IClusterClient client, SharedStore store, 
             {
                 case null:
                     assignment.Missed++;
-                    if (assignment.Missed >= _options.MissedPollsLimit)
+                    if (!members.Contains(assignment.Silo) || assignment.Missed >= _options.MissedPollsLimit)
                     {
                         Requeue(index, assignment.Silo);
                     }

@@ -26,6 +26,14 @@ public static class ClusterMembers
         return answers.OfType<SiloWork>().OrderBy(s => s.Silo, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The addresses the membership table lists as active: a silo leaves this set once the others declare it dead.</summary>
+    public static async Task<HashSet<string>> ActiveAsync(IClusterClient client, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var hosts = await client.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: true).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        return hosts.Where(h => h.Status == SiloStatus.Active).Select(h => h.SiloAddress.ToParsableString()).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Every membership row with its status, for <c>qp cluster status</c>.</summary>
     public static async Task<IReadOnlyList<(string Silo, string Name, string Status)>> ListMembershipAsync(IClusterClient client, TimeSpan timeout)
     {
