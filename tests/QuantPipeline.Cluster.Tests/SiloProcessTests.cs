@@ -49,6 +49,17 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
             await Task.WhenAll(silos.Select(s => s.WaitJoinedAsync(Minute)));
             output.WriteLine($"3 silos joined in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
 
+            // Bound to 127.0.0.1 only: the silo port answers there and refuses another loopback address.
+            using (var reachable = new System.Net.Sockets.TcpClient())
+            {
+                await reachable.ConnectAsync("127.0.0.1", ports[0]);
+            }
+
+            using (var other = new System.Net.Sockets.TcpClient())
+            {
+                await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => other.ConnectAsync("127.0.0.2", ports[0]));
+            }
+
             var clustered = Path.Combine(root, "cluster.arrow");
             var job = SiloProcess.RunAsync(
                 TimeSpan.FromMinutes(2), "features", "--input", bars, "--set", "alpha158", "--backend", "managed", "--out", clustered,
