@@ -32,6 +32,8 @@ public static class Program
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         CommandHelp.Install(root);
+        root.Subcommands.Add(ClusterCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

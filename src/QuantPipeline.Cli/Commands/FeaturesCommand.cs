@@ -35,6 +35,8 @@ public static class FeaturesCommand
         var output = new Option<FileInfo>("--out") { Description = "Output file: .csv or .arrow (Arrow IPC).", Required = true };
         var backend = new Option<string>("--backend") { Description = "Compute backend: auto | managed | native | gpu.", DefaultValueFactory = _ => "auto" };
         var json = new Option<bool>("--json") { Description = "Print the summary (output file, features, rows, symbols, bars, lookback, backend, set version) as JSON, and no progress." };
+        var shardRows = new Option<int?>("--shard-rows") { Description = "Compute in time shards of this many bars (each reads the features' lookback before it); with --cluster, shards run on the silos. Default with --cluster: 250." };
+        var cluster = new ClusterOptions();
         var command = new Command(
             "features",
             """
@@ -48,10 +50,12 @@ public static class FeaturesCommand
               qp features --input bars.csv --set alpha158 --out alpha158.csv
               qp features --store data/market.duckdb --set alpha158 --as-of 2023-12-29 --out today.arrow
               qp features --input bars.csv --set f8 --out f8.arrow --json
+              qp features --input bars.csv --set alpha158 --out f.arrow --cluster research --membership postgresql://qp@db/qp --shared /mnt/qp
             """)
         {
-            input, expr, set, store, asOf, from, universe, output, backend, json,
+            input, expr, set, store, asOf, from, universe, output, backend, json, shardRows,
         };
+        cluster.AddTo(command);
         command.SetAction(parse => Run(
             parse.GetValue(input),
             parse.GetValue(expr) ?? [],
@@ -62,12 +66,14 @@ public static class FeaturesCommand
             parse.GetValue(universe),
             parse.GetValue(output)!,
             parse.GetValue(backend)!,
-            parse.GetValue(json)));
+            parse.GetValue(json),
+            parse.GetValue(shardRows),
+            cluster.Read(parse)));
         return command;
     }
 
     public static int Run(
-        FileInfo? input, string[] expressions, string? setName, FileInfo? store, string? asOf, string? from, string? universe, FileInfo output, string backendName, bool json = false)
+        FileInfo? input, string[] expressions, string? setName, FileInfo? store, string? asOf, string? from, string? universe, FileInfo output, string backendName, bool json = false, int? shardRows = null, ClusterRun? cluster = null)
     {
         try
         {
@@ -124,11 +130,23 @@ public static class FeaturesCommand
             ConsoleProgress.Run(!json, progress =>
             {
                 progress.Report(new ProgressUpdate("features", 0, names.Count, $"{bars.Symbols.Count} symbols x {bars.Times.Count} bars on {engine.Name}"));
-                FeatureEvaluator.Evaluate(compiled, bars.Fields, bars.Times.Count, bars.Symbols.Count, engine, (o, v) =>
+                if (cluster is not null || shardRows is not null)
                 {
-                    values[o.Name] = v.ToArray();
-                    progress.Report(new ProgressUpdate("features", values.Count, names.Count, o.Name));
-                });
+                    foreach (var (name, v) in ShardedFeatures.Evaluate(cluster, shardRows, definitions, bars.Fields, bars.Times, bars.Symbols, backendName))
+                    {
+                        values[name] = v;
+                    }
+
+                    progress.Report(new ProgressUpdate("features", values.Count, names.Count, "shards stitched"));
+                }
+                else
+                {
+                    FeatureEvaluator.Evaluate(compiled, bars.Fields, bars.Times.Count, bars.Symbols.Count, engine, (o, v) =>
+                    {
+                        values[o.Name] = v.ToArray();
+                        progress.Report(new ProgressUpdate("features", values.Count, names.Count, o.Name));
+                    });
+                }
                 if (extension == ".csv")
                 {
                     WriteCsv(output, bars, names, values, progress);

@@ -1,0 +1,6 @@
+using Orleans.Placement;
+
+namespace QuantPipeline.Cluster.Placement;
+
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class SiloBoundPlacementAttribute() : PlacementAttribute(SiloBoundPlacement.Instance);

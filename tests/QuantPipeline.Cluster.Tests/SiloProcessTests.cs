@@ -1,0 +1,138 @@
+using QuantPipeline.Cluster.Backfill;
+using QuantPipeline.Cluster.Hosting;
+using QuantPipeline.Cluster.Membership;
+using QuantPipeline.Cluster.Scheduling;
+using QuantPipeline.Cluster.Units;
+using QuantPipeline.Core.Panels;
+using Xunit.Abstractions;
+
+namespace QuantPipeline.Cluster.Tests;
+
+/// <summary>
+/// Three `qp cluster silo` processes on 127.0.0.1 with PostgreSQL membership. A feature job runs while one silo is
+/// killed with SIGKILL; its output must equal the single-machine file byte for byte. A sweep then runs on the two
+/// survivors and must write the single-machine CSV. Last, a backfill through the production pipeline runs while a second
+/// silo is killed, and must register the single-machine versions, metrics and model bytes.
+/// </summary>
+public sealed class SiloProcessTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    [PostgresFact]
+    public async Task Three_silo_processes_survive_a_kill_and_match_the_single_machine_results()
+    {
+        var membership = PostgresFactAttribute.RequiredUri;
+        var clusterId = $"it-{Guid.NewGuid():N}"[..11];
+        var root = Directory.CreateTempSubdirectory("qp-silos-").FullName;
+        var shared = Path.Combine(root, "shared");
+        var silos = new List<SiloProcess>();
+        try
+        {
+            var bars = Path.Combine(root, "bars.csv");
+            var generated = await SiloProcess.RunAsync(Minute, "generate", "--symbols", "30", "--from", "2020-01-02", "--to", "2021-12-31", "--out", bars);
+            Assert.True(generated.Exit == 0, generated.Err);
+            var single = Path.Combine(root, "single.arrow");
+            var local = await SiloProcess.RunAsync(Minute, "features", "--input", bars, "--set", "alpha158", "--backend", "managed", "--out", single);
+            Assert.True(local.Exit == 0, local.Err);
+
+            var started = DateTime.UtcNow;
+            var ports = new List<int>();
+            for (var i = 0; i < 3; i++)
+            {
+                ports.Add(SiloProcess.FreePort());
+                silos.Add(SiloProcess.Start(
+                    "cluster", "silo", "--cluster-id", clusterId, "--membership", membership, "--shared", shared, "--address", "127.0.0.1",
+                    "--port", ports[i].ToString(System.Globalization.CultureInfo.InvariantCulture), "--gateway-port", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "--slots", "1", "--probe-timeout", "2", "--name", $"silo{i}"));
+            }
+
+            await Task.WhenAll(silos.Select(s => s.WaitJoinedAsync(Minute)));
+            output.WriteLine($"3 silos joined in {(DateTime.UtcNow - started).TotalSeconds:F1} s");
+
+            // Bound to 127.0.0.1 only: the silo port answers there and refuses another loopback address.
+            using (var reachable = new System.Net.Sockets.TcpClient())
+            {
+                await reachable.ConnectAsync("127.0.0.1", ports[0]);
+            }
+
+            using (var other = new System.Net.Sockets.TcpClient())
+            {
+                await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => other.ConnectAsync("127.0.0.2", ports[0]));
+            }
+
+            var clustered = Path.Combine(root, "cluster.arrow");
+            var job = SiloProcess.RunAsync(
+                TimeSpan.FromMinutes(2), "features", "--input", bars, "--set", "alpha158", "--backend", "managed", "--out", clustered,
+                "--cluster", clusterId, "--membership", membership, "--shared", shared, "--shard-rows", "20");
+            var units = Path.Combine(shared, "units");
+            var deadline = DateTime.UtcNow + Minute;
+            while (DoneUnits(units) < 3 && !job.IsCompleted && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.False(job.IsCompleted, "the job finished before a silo could be killed under it");
+            silos[1].Kill9();
+            var killedAt = DateTime.UtcNow;
+            var result = await job;
+            output.WriteLine($"job finished {(DateTime.UtcNow - killedAt).TotalSeconds:F1} s after the kill; {DoneUnits(units)} shard units");
+            Assert.True(result.Exit == 0, result.Err);
+
+            Assert.Equal(local.Out, result.Out.Replace(clustered, single, StringComparison.Ordinal));
+            Assert.Equal(await File.ReadAllBytesAsync(single), await File.ReadAllBytesAsync(clustered));
+            Assert.Equal(26, DoneUnits(units));
+            Assert.Empty(Directory.EnumerateFiles(shared, "*.tmp", SearchOption.AllDirectories));
+
+            var panel = MarketData.BacktestPanel(200, 40, seed: 11);
+            var inputs = Path.Combine(root, "bt.arrow");
+            PanelIpc.WriteFile(panel, inputs);
+            string[] grid = ["--inputs", inputs, "--quantile", "0.1,0.2", "--commission-bps", "0,5", "--delay", "0,1", "--rebalance", "1,5"];
+            var sweepLocal = await SiloProcess.RunAsync(Minute, ["sweep", .. grid, "--out", Path.Combine(root, "sweep-local.csv")]);
+            var sweepCluster = await SiloProcess.RunAsync(Minute, ["sweep", .. grid, "--out", Path.Combine(root, "sweep-cluster.csv"), "--chunk", "3", "--cluster", clusterId, "--membership", membership, "--shared", shared]);
+            Assert.True(sweepLocal.Exit == 0, sweepLocal.Err);
+            Assert.True(sweepCluster.Exit == 0, sweepCluster.Err);
+            Assert.Equal(await File.ReadAllTextAsync(Path.Combine(root, "sweep-local.csv")), await File.ReadAllTextAsync(Path.Combine(root, "sweep-cluster.csv")));
+
+            // A backfill through the production pipeline, coordinated from here; the silo that takes the second date is killed.
+            var expected = BackfillScenario.RunHere(Path.Combine(root, "single-work"));
+            var work = Path.Combine(shared, "work");
+            BackfillScenario.Ingest(work);
+            await using (var connection = await ClusterHosting.ConnectAsync(clusterId, MembershipUri.Parse(membership)))
+            {
+                var dispatcher = new ClusterDispatcher(connection.Client, new SharedStore(shared), ClusterBackfill.DispatchOptions(new PipelineRetrainUnit()));
+                var backfill = ClusterBackfill.RunAsync(dispatcher, ClusterBackfill.Units(BackfillScenario.Dates, work, null, BackfillScenario.Sets));
+                while (dispatcher.Placements.Count < 2 && !backfill.IsCompleted)
+                {
+                    await Task.Delay(5);
+                }
+
+                var victim = dispatcher.Placements[1].Silo;
+                var victimPort = int.Parse(victim.Split('@')[0].Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+                silos[ports.IndexOf(victimPort)].Kill9();
+                var outcomes = await backfill.WaitAsync(TimeSpan.FromMinutes(2));
+                output.WriteLine($"backfill: placements {string.Join(", ", dispatcher.Placements.Select(p => p.Silo))}; {dispatcher.Redispatched} re-dispatched");
+                Assert.True(dispatcher.Redispatched >= 1, "the second date should have been taken from the killed silo");
+                PipelineBackfillTests.AssertSameBackfill(expected, outcomes, work);
+            }
+
+            var status = await SiloProcess.RunAsync(Minute, "cluster", "status", "--cluster-id", clusterId, "--membership", membership);
+            output.WriteLine(status.Out);
+            Assert.True(status.Exit == 0, status.Err);
+            Assert.Contains("1 active silo(s) answering", status.Out, StringComparison.Ordinal);
+            Assert.Contains("Dead", status.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                output.WriteLine(silo.Output);
+                silo.Dispose();
+            }
+
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static int DoneUnits(string units) =>
+        Directory.Exists(units) ? Directory.EnumerateFiles(units, "done.json", SearchOption.AllDirectories).Count() : 0;
+}
