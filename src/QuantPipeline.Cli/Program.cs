@@ -27,6 +27,8 @@ public static class Program
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(FeaturesCommand.Create());
         root.Subcommands.Add(TrainCheckCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(DueCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
