@@ -530,7 +530,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     /// those. Each window spans its samples plus the label horizon, which purging removes (a label may not reach into
     /// the next window, nor past the as-of), so the configured windows count the samples trained and validated on.
     /// </summary>
-    internal RunWindows Windows(Panel panel)
+    public RunWindows Windows(Panel panel)
     {
         var t = panel.T;
         var sessions = new DateOnly[t + 1];
@@ -566,7 +566,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         var columns = features.Inputs.Length;
         var options = new MlpTrainingOptions { Seed = Config.Seed, Epochs = Config.TrainingEpochs };
         static string Detail(TrainingOutcome o, int columns) =>
-            $"MLP {columns}→{string.Join("→", o.Hidden)}→1 on {o.Curve.Device}, {o.Rows:N0} samples, loss {o.Curve.EpochLoss[0]:0.0000} → {o.Curve.EpochLoss[^1]:0.0000}, {o.Curve.SamplesPerSecond:N0} samples/s";
+            $"MLP {columns}→{string.Join("→", o.Hidden)}→1 on {o.Curve.Device}, {o.Rows:N0} samples, loss {o.Curve.EpochLoss[0]:0.0000} → {o.Curve.EpochLoss[^1]:0.0000}" +
+            (double.IsFinite(o.Curve.SamplesPerSecond) ? $", {o.Curve.SamplesPerSecond:N0} samples/s" : string.Empty);
         return runner.Cached(
             "train",
             () => Key("train", featuresHash, string.Join(",", windows.TrainRows.Length, windows.TrainStart, windows.TrainEnd)),
@@ -582,7 +583,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             (outcome, dir) =>
             {
                 outcome.Model.save(Path.Combine(dir, "model.pt"));
-                File.WriteAllText(Path.Combine(dir, "meta.json"), JsonSerializer.Serialize(new TrainMeta([.. outcome.Curve.EpochLoss], outcome.Curve.SamplesPerSecond, outcome.Curve.Device, outcome.Rows, [.. outcome.Hidden])));
+                File.WriteAllText(Path.Combine(dir, "meta.json"), JsonSerializer.Serialize(new TrainMeta([.. outcome.Curve.EpochLoss], outcome.Curve.Device, outcome.Rows, [.. outcome.Hidden])));
             },
             dir =>
             {
@@ -590,7 +591,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 var model = new MlpRegressor(columns, meta.Hidden);
                 model.load(Path.Combine(dir, "model.pt"));
                 model.eval();
-                var outcome = new TrainingOutcome(model, new TrainingCurve(meta.EpochLoss, meta.SamplesPerSecond, meta.Device), meta.Rows, meta.Hidden);
+                var outcome = new TrainingOutcome(model, new TrainingCurve(meta.EpochLoss, double.NaN, meta.Device), meta.Rows, meta.Hidden);
                 return (outcome, Detail(outcome, columns));
             });
     }
@@ -832,7 +833,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
 
     private sealed record FeaturesMeta(string Backend, string FeatureSetVersion);
 
-    private sealed record TrainMeta(double[] EpochLoss, double SamplesPerSecond, string Device, int Rows, int[] Hidden);
+    /// <summary>Only what the weights determine: timings stay out, so recomputing an output reproduces its hash.</summary>
+    private sealed record TrainMeta(double[] EpochLoss, string Device, int Rows, int[] Hidden);
 
     private sealed record RegisterMeta(string ModelName, int Version, string ArtifactSha256);
 }
