@@ -43,7 +43,7 @@ public sealed class StageRunner(Action<StageRecord>? onStageEnd = null)
     public T Run<T>(string stage, Func<(T Result, string Detail)> body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var started = Start(stage, inputHash: null);
+        var started = Start(stage, notify: true);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var attempts = 0;
         try
@@ -74,7 +74,8 @@ public sealed class StageRunner(Action<StageRecord>? onStageEnd = null)
         ArgumentNullException.ThrowIfNull(compute);
         ArgumentNullException.ThrowIfNull(save);
         ArgumentNullException.ThrowIfNull(load);
-        var started = Start(stage, inputHash: null);
+        // Announced once its key is known, so the record of a running stage names its inputs.
+        var started = Start(stage, notify: false);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var attempts = 0;
         string? inputHash = null;
@@ -94,6 +95,8 @@ public sealed class StageRunner(Action<StageRecord>? onStageEnd = null)
             }
 
             OnStageStart?.Invoke(new StageRecord(stage, StageStatus.Running, started, 0, string.Empty) { InputHash = inputHash });
+            var keyAttempts = attempts;
+            attempts = 0;
             var (result, detail) = Retry.Run(() => { attempts++; return compute(); }, CancellationToken, (a, e, d) => OnRetry?.Invoke(stage, a, e, d));
             CancellationToken.ThrowIfCancellationRequested();
             var outputHash = inputHash;
@@ -102,7 +105,7 @@ public sealed class StageRunner(Action<StageRecord>? onStageEnd = null)
                 (_, outputHash) = Outputs.Save(stage, inputHash, dir => save(result, dir), CancellationToken);
             }
 
-            Finish(new StageRecord(stage, StageStatus.Ok, started, watch.Elapsed.TotalSeconds, detail) { InputHash = inputHash, OutputHash = outputHash, Attempts = attempts });
+            Finish(new StageRecord(stage, StageStatus.Ok, started, watch.Elapsed.TotalSeconds, detail) { InputHash = inputHash, OutputHash = outputHash, Attempts = Math.Max(keyAttempts, attempts) });
             return (result, outputHash);
         }
         catch (Exception e)
@@ -114,11 +117,15 @@ public sealed class StageRunner(Action<StageRecord>? onStageEnd = null)
     public void Skip(string stage, string reason) =>
         Finish(new StageRecord(stage, StageStatus.Skipped, DateTime.UtcNow, 0, reason) { EndedUtc = DateTime.UtcNow });
 
-    private DateTime Start(string stage, string? inputHash)
+    private DateTime Start(string stage, bool notify)
     {
         CancellationToken.ThrowIfCancellationRequested();
         var started = DateTime.UtcNow;
-        OnStageStart?.Invoke(new StageRecord(stage, StageStatus.Running, started, 0, string.Empty) { InputHash = inputHash });
+        if (notify)
+        {
+            OnStageStart?.Invoke(new StageRecord(stage, StageStatus.Running, started, 0, string.Empty));
+        }
+
         return started;
     }
 
