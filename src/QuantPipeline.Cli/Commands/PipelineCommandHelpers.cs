@@ -27,8 +27,10 @@ internal static class PipelineCommandHelpers
             config.Validate();
             return config;
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidDataException or InvalidOperationException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever the loader reports (YAML syntax, unknown key, wrong type, out-of-range value) is a configuration
+            // error: exit code 2, with the loader's message, rather than a stack trace.
             Console.Error.WriteLine($"error: configuration: {e.Message}");
             return null;
         }

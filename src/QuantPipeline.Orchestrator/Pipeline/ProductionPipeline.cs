@@ -298,6 +298,9 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         var (prepared, preparedHash) = Prepare(requestedAsOf, runner);
         var (panel, snapshotId, asOf) = (prepared.Panel, prepared.SnapshotId, prepared.AsOf);
         journal.Record.AsOf = asOf;
+        // A requested date that is not a session resolves to the last session before it: hold that date's lock too, so
+        // a run asked for the session itself cannot race this one to the registry.
+        using var sessionLock = asOf == requestedAsOf ? null : RunLock.Acquire(WorkingDirectory, Config.ModelName, asOf, runId);
         if (StopsAfter("prepare"))
         {
             return Partial(runId, asOf, runner, "prepare");
