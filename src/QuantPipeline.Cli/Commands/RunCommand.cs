@@ -156,9 +156,11 @@ public static class RunCommand
         {
             Console.WriteLine($"gate: {result.Gate.Describe()}");
             Console.WriteLine($"version: {result.ModelName} v{result.Version} (sha256 {result.ArtifactSha256[..12]}…)");
-            Console.WriteLine(result.SignalsPath is null
-                ? "outcome: rejected by the gate; not deployed (the previous deployment stays)"
-                : $"outcome: deployed; signals {result.SignalsPath}");
+            Console.WriteLine(result.SignalsPath is not null
+                ? $"outcome: deployed; signals {result.SignalsPath}"
+                : result.Gate.Passed
+                    ? "outcome: passed the gate but not deployed: production holds a model trained as of a later date"
+                    : "outcome: rejected by the gate; not deployed (the previous deployment stays)");
             Console.WriteLine($"report: {result.ReportPath}");
         }
 
@@ -168,7 +170,7 @@ public static class RunCommand
     private static object Describe(PipelineResult result) => new Dictionary<string, object?>
     {
         ["status"] = "succeeded",
-        ["outcome"] = result.StoppedAfter is not null ? "stopped" : result.SignalsPath is null ? "rejected" : "deployed",
+        ["outcome"] = result.StoppedAfter is not null ? "stopped" : result.SignalsPath is not null ? "deployed" : result.Gate.Passed ? "superseded" : "rejected",
         ["run_id"] = result.RunId,
         ["as_of"] = result.AsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         ["model"] = result.ModelName,

@@ -144,6 +144,16 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         var interrupted = RunJournal.MarkInterrupted(WorkingDirectory, Config.ModelName, requestedAsOf, runId);
         var outputs = new StageOutputStore(WorkingDirectory);
         var removed = outputs.RemoveAbandoned() + RunJournal.RemoveAbandoned(WorkingDirectory);
+        foreach (var dead in interrupted)
+        {
+            // The register stage copies the weights to a run-named temporary file before moving them into the artifact store.
+            var artifactTemp = Path.Combine(WorkingDirectory, "artifacts", $".{dead}.pt");
+            if (File.Exists(artifactTemp))
+            {
+                File.Delete(artifactTemp);
+                removed++;
+            }
+        }
         journal.Save();
         log.Info("run.start", $"run {Config.ModelName} as of {requestedAsOf:yyyy-MM-dd}{(options.Force ? " (forced)" : string.Empty)}{(options.StopAfter is { } s ? $", stopping after {s}" : string.Empty)}; record {journal.Path}", new Dictionary<string, object?>
         {
@@ -245,7 +255,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 journal.End(StageStatus.Succeeded);
                 log.Info("run.end", result.StoppedAfter is { } stopped
                     ? $"stopped after {stopped} as asked; outputs stored for a later run"
-                    : $"{(result.SignalsPath is null ? "not deployed: the gate rejected the model" : $"deployed {result.ModelName} v{result.Version}")}; report {result.ReportPath}", new Dictionary<string, object?>
+                    : $"{(result.SignalsPath is not null ? $"deployed {result.ModelName} v{result.Version}" : result.Gate.Passed ? "not deployed: production holds a model of a later date" : "not deployed: the gate rejected the model")}; report {result.ReportPath}", new Dictionary<string, object?>
                 {
                     ["status"] = StageStatus.Succeeded,
                     ["version"] = result.Version,
@@ -735,12 +745,22 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             });
     }
 
-    /// <summary>deploy: safe to repeat — promotes only a version newer than production's, and rewrites the as-of's signals identically.</summary>
+    /// <summary>deploy: safe to repeat — never promotes a version trained as of an earlier date than production's, and rewrites the as-of's signals identically.</summary>
     private string? Deploy(StageRunner runner, ModelRegistry registry, ModelVersion registered, GateDecision gate, DateOnly asOf)
     {
         if (!gate.Passed)
         {
             runner.Skip("deploy", "the gate rejected the model; the previous deployment stays");
+            return null;
+        }
+
+        if (registry.GetAlias(registered.ModelName, ModelRegistry.Production)?.Version is int holder
+            && registry.GetVersion(registered.ModelName, holder) is var production
+            && production.AsOf > registered.AsOf)
+        {
+            // A run of an older date (a backfill, or a rerun) must not take production back to an older model, nor
+            // score its date with a model trained later.
+            runner.Skip("deploy", $"production holds v{holder}, trained as of {production.AsOf:yyyy-MM-dd}, later than this version's {registered.AsOf:yyyy-MM-dd}; v{registered.Version} is not promoted and the date's signals are left as they are");
             return null;
         }
 
@@ -751,10 +771,6 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             if (current == registered.Version)
             {
                 move = $"production already v{registered.Version}";
-            }
-            else if (current > registered.Version)
-            {
-                move = $"production stays at the newer v{current} (v{registered.Version} is not promoted over it)";
             }
             else
             {

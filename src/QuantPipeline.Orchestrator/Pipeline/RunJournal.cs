@@ -128,15 +128,24 @@ public sealed class RunJournal
         return marked;
     }
 
-    /// <summary>Deletes temporary files of atomic writes whose process is gone.</summary>
+    /// <summary>Deletes temporary files of atomic writes (run records, signals, reports) whose process is gone.</summary>
     public static int RemoveAbandoned(string workingDirectory)
     {
-        var dir = Directory(workingDirectory);
-        if (!System.IO.Directory.Exists(dir))
+        var root = System.IO.Path.GetFullPath(workingDirectory);
+        var removed = 0;
+        foreach (var dir in new[] { Directory(workingDirectory), System.IO.Path.Combine(root, "signals"), System.IO.Path.Combine(root, "reports") })
         {
-            return 0;
+            if (System.IO.Directory.Exists(dir))
+            {
+                removed += RemoveAbandonedIn(dir);
+            }
         }
 
+        return removed;
+    }
+
+    private static int RemoveAbandonedIn(string dir)
+    {
         var removed = 0;
         foreach (var file in System.IO.Directory.GetFiles(dir, "*.tmp", SearchOption.AllDirectories))
         {

@@ -123,6 +123,31 @@ public sealed class ResumableRunTests : IDisposable
         Assert.Equal(1, Pipeline().Run(SmallMarket.AsOf, new RunOptions { StopAfter = "register" }).Version);
     }
 
+    [Fact]
+    public void A_run_of_an_earlier_date_registers_but_never_takes_production_back()
+    {
+        var latest = Pipeline().Run(SmallMarket.AsOf);
+        Assert.NotNull(latest.SignalsPath);
+
+        var earlier = Pipeline().Run(new DateOnly(2023, 11, 30));
+        Assert.Equal(2, earlier.Version);
+        Assert.True(earlier.Gate.Passed);
+        Assert.Null(earlier.SignalsPath);
+        var deploy = earlier.Stages.Single(s => s.Stage == "deploy");
+        Assert.Equal(StageStatus.Skipped, deploy.Status);
+        Assert.Contains("trained as of 2023-12-29", deploy.Detail);
+        using (var registry = ModelRegistry.Open(SmallMarket.Config.ModelRegistryUri, _market.Directory))
+        {
+            Assert.Equal(1, registry.GetAlias(SmallMarket.Config.ModelName, ModelRegistry.Production)!.Version);
+            Assert.Empty(registry.ReadSignals(SmallMarket.Config.ModelName, new DateOnly(2023, 11, 30)));
+        }
+
+        // Repeating the latest date's run changes nothing: production already holds its version.
+        var again = Pipeline().Run(SmallMarket.AsOf);
+        Assert.Equal(1, again.Version);
+        Assert.Contains("production already v1", again.Stages.Single(s => s.Stage == "deploy").Detail);
+    }
+
     public void Dispose() => _market.Dispose();
 
     /// <summary>Cancels the run at the first progress report of a task (synchronously, on the training thread).</summary>
