@@ -141,10 +141,33 @@ public sealed class RunProcessTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains("not a stage", error);
 
+        (exit, _, error) = QpProcess.Run("run", "--workdir", _dir);
+        Assert.Equal(2, exit);
+        Assert.Contains("--as-of is required", error);
+
+        (exit, _, error) = QpProcess.Run("run", "--as-of", AsOf, "--workdir", _dir, "--forse");
+        Assert.Equal(2, exit);
+        Assert.Contains("'--forse'", error);
+
         var (helpExit, help, _) = QpProcess.Run("run", "--help");
         Assert.Equal(0, helpExit);
         Assert.Contains("Exit codes:", help);
         Assert.Contains("130", help);
+    }
+
+    [Fact]
+    public void Due_prints_the_first_sessions_of_the_months_without_a_completed_run_one_per_line()
+    {
+        // XNYS: 2023-10-02 (Oct 1 is a Sunday), 2023-11-01, 2023-12-01; no run has completed in this folder.
+        var (exit, output, error) = QpProcess.Run("due", "--from", "2023-09-15", "--as-of", AsOf, "--workdir", _dir, "--set", "model_name=demo_mlp");
+        Assert.True(exit == 0, error);
+        Assert.Equal(["2023-10-02", "2023-11-01", "2023-12-01"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+        (exit, output, _) = QpProcess.Run("due", "--from", "2023-09-15", "--as-of", AsOf, "--workdir", _dir, "--set", "retraining_frequency=quarterly", "--json");
+        Assert.Equal(0, exit);
+        var due = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("XNYS", due.GetProperty("exchange").GetString());
+        Assert.Equal(["2023-10-02"], due.GetProperty("due").EnumerateArray().Select(d => d.GetString()));
     }
 
     private sealed class Running(Process process) : IDisposable

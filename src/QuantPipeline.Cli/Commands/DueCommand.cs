@@ -33,8 +33,16 @@ public static class DueCommand
             asOf, from, json,
         };
         config.AddTo(command);
+        // Unknown arguments are reported here, with the documented usage exit code 2, rather than by the parser (exit 1).
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
         {
+            if (parse.UnmatchedTokens.Count > 0)
+            {
+                Console.Error.WriteLine($"error: unrecognised argument(s) {string.Join(" ", parse.UnmatchedTokens.Select(t => $"'{t}'"))}; see 'qp {command.Name} --help'.");
+                return ExitCodes.Usage;
+            }
+
             var date = DateOnly.FromDateTime(DateTime.UtcNow);
             if (parse.GetValue(asOf) is { } asOfText && !PipelineCommandHelpers.TryParseDate(asOfText, "--as-of", out date))
             {

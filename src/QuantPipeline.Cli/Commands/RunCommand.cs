@@ -22,10 +22,9 @@ public static class RunCommand
     public static Command Create()
     {
         var config = new ConfigOptions();
-        var asOf = new Option<string>("--as-of")
+        var asOf = new Option<string?>("--as-of")
         {
-            Description = "The as-of date (yyyy-MM-dd): only data known at or before it is used; the last stored session up to it is the run's date.",
-            Required = true,
+            Description = "The as-of date (yyyy-MM-dd), required: only data known at or before it is used; the last stored session up to it is the run's date.",
         };
         var force = new Option<bool>("--force") { Description = "Recompute every stage even where a completed output with the same inputs, configuration and code exists (registration stays idempotent)." };
         var json = new Option<bool>("--json") { Description = "Print the outcome as one JSON document on standard output (log lines go to standard error)." };
@@ -56,8 +55,22 @@ public static class RunCommand
             asOf, force, json, stopAfter,
         };
         config.AddTo(command);
+        // Unknown arguments are reported here, with the documented usage exit code 2, rather than by the parser (exit 1).
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
         {
+            if (parse.UnmatchedTokens.Count > 0)
+            {
+                Console.Error.WriteLine($"error: unrecognised argument(s) {string.Join(" ", parse.UnmatchedTokens.Select(t => $"'{t}'"))}; see 'qp {command.Name} --help'.");
+                return ExitCodes.Usage;
+            }
+
+            if (parse.GetValue(asOf) is null)
+            {
+                Console.Error.WriteLine("error: --as-of is required (yyyy-MM-dd), e.g. qp run --as-of 2023-12-29.");
+                return ExitCodes.Usage;
+            }
+
             if (!PipelineCommandHelpers.TryParseDate(parse.GetValue(asOf), "--as-of", out var date))
             {
                 return ExitCodes.Usage;
