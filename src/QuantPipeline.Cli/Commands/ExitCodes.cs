@@ -17,9 +17,10 @@ public static class ExitCodes
 
     public const string HelpText = """
         Exit codes:
-          0    the run finished: deployed, or rejected by the quality gate (the output says which)
+          0    the run finished: deployed, rejected by the quality gate, or not deployed because production holds a
+               model of a later date (the output says which); for qp due, the list was printed
           1    failure: a stage failed (after retrying transient errors), or another run of the same model and as-of holds the lock
-          2    usage or configuration error (bad date, unknown option value, invalid configuration)
+          2    usage or configuration error (bad or missing date, unknown argument or stage, invalid configuration)
           130  cancelled with Ctrl+C / SIGTERM (the run record says cancelled; running again resumes)
         """;
 }

@@ -154,6 +154,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 removed++;
             }
         }
+
         journal.Save();
         log.Info("run.start", $"run {Config.ModelName} as of {requestedAsOf:yyyy-MM-dd}{(options.Force ? " (forced)" : string.Empty)}{(options.StopAfter is { } s ? $", stopping after {s}" : string.Empty)}; record {journal.Path}", new Dictionary<string, object?>
         {

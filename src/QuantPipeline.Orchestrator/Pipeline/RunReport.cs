@@ -50,8 +50,9 @@ public static class RunReport
             [
                 new ReportTable("Feature drift (PSI of the last 21 sessions vs training)", ["feature", "psi", "level"],
                     [.. drift.Select(d => (IReadOnlyList<string>)[d.Feature, d.Psi.ToString("0.0000", c), d.Level])]),
-                new ReportTable("Stages", ["stage", "status", "seconds", "input hash", "output hash", "detail"],
-                    [.. stages.Select(s => (IReadOnlyList<string>)[s.Stage, s.Status, s.Seconds.ToString("0.000", c), Short(s.InputHash), Short(s.OutputHash), s.Error ?? s.Detail])]),
+                // The stage list itself is the document's Stages; this table adds what makes a run resumable.
+                new ReportTable("Stage keys and outputs (content hashes; reused = loaded from an earlier run)", ["stage", "status", "attempts", "input hash", "output hash"],
+                    [.. stages.Select(s => (IReadOnlyList<string>)[s.Stage, s.Status, s.Attempts.ToString(c), Short(s.InputHash), Short(s.OutputHash)])]),
             ],
             Stages = stages,
         };
