@@ -448,9 +448,21 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             Label = features.Label,
         };
 
+    /// <summary>
+    /// The code that computes stage outputs: the commit, and the module version ids of the assemblies involved. Builds
+    /// are deterministic, so a module id changes exactly when its compiled code does, uncommitted edits included.
+    /// </summary>
+    private static readonly Lazy<string> StageCode = new(() => string.Join(
+        ";",
+        CodeVersion.Current,
+        typeof(Panel).Assembly.ManifestModule.ModuleVersionId,
+        typeof(MarketStore).Assembly.ManifestModule.ModuleVersionId,
+        typeof(MlpTrainer).Assembly.ManifestModule.ModuleVersionId,
+        typeof(ProductionPipeline).Assembly.ManifestModule.ModuleVersionId));
+
     /// <summary>A content key: stage name, input hashes, the canonical configuration hash and the code version.</summary>
     private string Key(string stage, params string[] inputs) =>
-        LineageHashes.Sha256(string.Join("\n", [stage, LineageHashes.ConfigHash(Config), CodeVersion.Current, .. inputs]));
+        LineageHashes.Sha256(string.Join("\n", [stage, LineageHashes.ConfigHash(Config), StageCode.Value, .. inputs]));
 
     /// <summary>prepare: point in time — only bars dated at or before the as-of are loaded. Keyed by the store's ingest history.</summary>
     private (PreparedPanel Prepared, string Hash) Prepare(DateOnly requestedAsOf, StageRunner runner) =>
