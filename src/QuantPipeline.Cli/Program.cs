@@ -31,9 +31,11 @@ public static class Program
         root.Subcommands.Add(BackfillCommand.Create());
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
-        CommandHelp.Install(root);
         root.Subcommands.Add(ClusterCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(DueCommand.Create());
+        CommandHelp.Install(root);
         return root.Parse(args).Invoke();
     }
 }

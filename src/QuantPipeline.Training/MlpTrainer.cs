@@ -36,7 +36,15 @@ public static class MlpTrainer
 
     /// <param name="features">Row-major [rows, columns] sample matrix.</param>
     /// <param name="targets">One target per row.</param>
-    public static (MlpRegressor Model, TrainingCurve Curve) Train(float[] features, float[] targets, int rows, int columns, MlpTrainingOptions options)
+    public static (MlpRegressor Model, TrainingCurve Curve) Train(float[] features, float[] targets, int rows, int columns, MlpTrainingOptions options) =>
+        Train(features, targets, rows, columns, options, progress: null, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="Train(float[], float[], int, int, MlpTrainingOptions)"/>, reporting samples done (over all epochs) after
+    /// each batch and stopping between batches when <paramref name="cancellationToken"/> is cancelled; neither changes the numbers.
+    /// </summary>
+    public static (MlpRegressor Model, TrainingCurve Curve) Train(
+        float[] features, float[] targets, int rows, int columns, MlpTrainingOptions options, IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
@@ -61,7 +69,27 @@ public static class MlpTrainer
         var generator = new Generator((ulong)options.Seed);
         var losses = new List<double>(options.Epochs);
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        var totalSamples = (long)rows * options.Epochs;
         model.train();
+        try
+        {
+            Epochs(model, optimizer, x, y, rows, options, generator, losses, progress, totalSamples, cancellationToken);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+
+        model.eval();
+        var samplesPerSecond = (double)rows * options.Epochs / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
+        return (model, new TrainingCurve(losses, samplesPerSecond, "cpu"));
+    }
+
+    private static void Epochs(
+        MlpRegressor model, optim.Optimizer optimizer, Tensor x, Tensor y, int rows, MlpTrainingOptions options, Generator generator,
+        List<double> losses, IProgress<ProgressUpdate>? progress, long totalSamples, CancellationToken cancellationToken)
+    {
         for (var epoch = 0; epoch < options.Epochs; epoch++)
         {
             using var epochScope = NewDisposeScope();
@@ -69,6 +97,7 @@ public static class MlpTrainer
             double total = 0;
             for (var start = 0; start < rows; start += options.BatchSize)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var step = NewDisposeScope();
                 var length = Math.Min(options.BatchSize, rows - start);
                 var index = order.narrow(0, start, length);
@@ -79,15 +108,13 @@ public static class MlpTrainer
                 loss.backward();
                 optimizer.step();
                 total += loss.item<float>() * length;
+                progress?.Report(new ProgressUpdate("train", (long)epoch * rows + start + length, totalSamples, $"epoch {epoch + 1}/{options.Epochs}"));
             }
 
             losses.Add(total / rows);
             options.Progress?.Report(new ProgressUpdate(options.ProgressTask, epoch + 1, options.Epochs, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"epoch {epoch + 1}: loss {total / rows:0.000000}")));
+            progress?.Report(new ProgressUpdate("train", (long)(epoch + 1) * rows, totalSamples, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"epoch {epoch + 1}/{options.Epochs}, loss {losses[^1]:0.0000}")));
         }
-
-        model.eval();
-        var samplesPerSecond = (double)rows * options.Epochs / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
-        return (model, new TrainingCurve(losses, samplesPerSecond, "cpu"));
     }
 
     /// <summary>Predictions for a row-major [rows, columns] matrix.</summary>

@@ -10,7 +10,7 @@ public sealed class DemoPipelineTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("qp-e2e-").FullName;
 
     [Fact]
-    public void Demo_runs_every_stage_registers_and_deploys_and_a_second_run_registers_version_2()
+    public void Demo_runs_every_stage_registers_and_deploys_and_a_second_run_reuses_everything_without_a_second_version()
     {
         var stages = new List<StageRecord>();
         var first = new ProductionPipeline(SingleRunDemo.Config, _dir, stages.Add).RunDemo(SingleRunDemo.Market);
@@ -51,12 +51,22 @@ public sealed class DemoPipelineTests : IDisposable
         Assert.Equal(6, first.Drift.Count);
         Assert.All(first.Drift, d => Assert.True(d.Psi >= 0 && double.IsFinite(d.Psi)));
 
-        // Second run: the store is reused, the model retrained identically, and version 2 registered.
+        // The demo's validation Sharpe on its walk-forward windows (476 training, 252 validation sessions, purged).
+        Assert.Equal(1.9575, first.Metrics.Sharpe, 4);
+
+        // Second run: the store and every stored stage output are reused, and the same inputs register no second version.
         var second = new ProductionPipeline(SingleRunDemo.Config, _dir).RunDemo(SingleRunDemo.Market);
-        Assert.Equal(2, second.Version);
+        Assert.Equal(
+            ["ok", "reused", "reused", "reused", "reused", "ok", "reused", "ok", "ok"],
+            second.Stages.Select(s => s.Status));
+        Assert.Equal(1, second.Version);
         Assert.Equal(first.Metrics.Sharpe, second.Metrics.Sharpe, 12);
         Assert.Equal(first.ArtifactSha256, second.ArtifactSha256);
-        Assert.Equal("2", File.ReadAllLines(second.SignalsPath!)[1].Split(',')[5]);
+        Assert.Equal("1", File.ReadAllLines(second.SignalsPath!)[1].Split(',')[5]);
+        using (var registry = SqliteModelRegistry.Open("sqlite:///models.db", _dir))
+        {
+            Assert.Single(registry.ListVersions("demo_mlp"));
+        }
     }
 
     [Fact]

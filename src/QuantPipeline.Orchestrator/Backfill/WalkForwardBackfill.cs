@@ -76,7 +76,7 @@ public sealed class WalkForwardBackfill(
                 var reused = version is not null;
                 if (version is null)
                 {
-                    var run = pipeline.Run(date);
+                    var run = pipeline.Run(date, new RunOptions { CancellationToken = cancellationToken });
                     version = Version(run.Version);
                 }
 

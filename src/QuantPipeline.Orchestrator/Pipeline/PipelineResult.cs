@@ -21,4 +21,10 @@ public sealed record PipelineResult(
 {
     /// <summary>The full validation metric set (the legacy <see cref="Metrics"/> summarises it).</summary>
     public MetricReport? Report { get; init; }
+
+    /// <summary>The run's HTML report (configuration, lineage, gate, metrics, validation returns, IC, stages); null when stopped early.</summary>
+    public string? ReportPath { get; init; }
+
+    /// <summary>The stage a run was asked to stop after (<see cref="RunOptions.StopAfter"/>); later fields keep their empty values.</summary>
+    public string? StoppedAfter { get; init; }
 }

@@ -1,17 +1,20 @@
 using System.Globalization;
-using System.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using QuantPipeline.Core.Backtest;
+using QuantPipeline.Core.Calendars;
 using QuantPipeline.Core.Compute;
 using QuantPipeline.Core.Features;
 using QuantPipeline.Core.Metrics;
 using QuantPipeline.Core.Monitoring;
 using QuantPipeline.Core.Panels;
+using QuantPipeline.Core.Progress;
 using QuantPipeline.Core.Synthetic;
+using QuantPipeline.Core.Validation;
 using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Orchestrator.Deploy;
-using QuantPipeline.Orchestrator.Lineage;
 using QuantPipeline.Orchestrator.Gate;
+using QuantPipeline.Orchestrator.Lineage;
 using QuantPipeline.Orchestrator.Monitoring;
 using QuantPipeline.Storage.Artifacts;
 using QuantPipeline.Storage.Market;
@@ -24,37 +27,48 @@ namespace QuantPipeline.Orchestrator.Pipeline;
 /// <summary>
 /// The staged pipeline: ingest → prepare → features → train → validate → gate → register → deploy → monitor.
 /// Everything lives under one working folder: the DuckDB store, the registry (SQLite unless the config names PostgreSQL),
-/// the content-addressed artifacts, signals and run records. Every run, stage, gate decision, registration and promotion
-/// is appended to the registry's audit trail, and each version records its full lineage.
+/// the content-addressed artifacts and stage outputs, signals, run records, logs and reports. Every run, stage, gate
+/// decision, registration and promotion is appended to the registry's audit trail, and each version records its full lineage.
 /// </summary>
+/// <remarks>
+/// Runs are idempotent and resumable: prepare, features, train and validate store their outputs under a key made of
+/// their inputs' hashes, the canonical configuration hash and the code version, and a later run with the same key
+/// reuses them (a run killed mid-stage redoes only the unfinished stages); registration is keyed by (model, as-of,
+/// configuration, data snapshot), so it never adds a second version for the same inputs; deploy and monitor are safe to
+/// repeat. One run per (model, as-of) at a time holds <see cref="RunLock"/>.
+/// </remarks>
 public sealed class ProductionPipeline(PipelineConfig config, string workingDirectory, Action<StageRecord>? onStageEnd = null)
 {
+    /// <summary>The label is the next session's return: it ends one session after the session it is observed at.</summary>
+    public const int LabelHorizon = 1;
+
     private const int MonitorWindow = 21;
+
+    private const string IdempotencyParameter = "idempotency_key";
 
     public PipelineConfig Config { get; } = config;
 
     public string WorkingDirectory { get; } = Path.GetFullPath(workingDirectory);
 
+    /// <summary>Receives the readable form of each structured log line (the JSON form goes to <c>logs/runs.jsonl</c>).</summary>
+    public Action<string>? LogLines { get; init; }
+
     /// <summary>Generates and ingests synthetic bars when the store holds none, then runs the pipeline for the last stored session.</summary>
     public PipelineResult RunDemo(SyntheticMarketOptions market)
     {
         ArgumentNullException.ThrowIfNull(market);
-        return Audited(market.To, (runner, registry, runId) =>
+        return Execute(market.To, RunOptions.Default, runner => runner.Run("ingest", () =>
         {
-            runner.Run("ingest", () =>
+            using var store = MarketStore.Open(StorePath);
+            var existing = store.CountDailyBars();
+            if (existing > 0)
             {
-                using var store = MarketStore.Open(StorePath);
-                var existing = store.CountDailyBars();
-                if (existing > 0)
-                {
-                    return (0L, $"store already holds {existing:N0} bars; nothing to ingest");
-                }
+                return (0L, $"store already holds {existing:N0} bars; nothing to ingest");
+            }
 
-                var stored = store.IngestDailyBars(SyntheticDailyMarket.Generate(market));
-                return (stored, $"{stored:N0} synthetic daily bars ({market.Symbols} symbols, {market.From:yyyy-MM-dd}..{market.To:yyyy-MM-dd}, seed {market.Seed}) → {StorePath}");
-            });
-            return Run(market.To, runner, registry, runId);
-        });
+            var stored = store.IngestDailyBars(SyntheticDailyMarket.Generate(market));
+            return (stored, $"{stored:N0} synthetic daily bars ({market.Symbols} symbols, {market.From:yyyy-MM-dd}..{market.To:yyyy-MM-dd}, seed {market.Seed}) → {StorePath}");
+        }));
     }
 
     /// <summary>
@@ -62,71 +76,209 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     /// ingest (listings, validated bars on the spec's calendar, corporate actions) when the store holds no bars,
     /// then runs the pipeline for the spec's last day.
     /// </summary>
-    public PipelineResult RunDemo(SyntheticMarketSpec market)
+    public PipelineResult RunDemo(SyntheticMarketSpec market) => RunDemo(market, RunOptions.Default);
+
+    public PipelineResult RunDemo(SyntheticMarketSpec market, RunOptions options)
     {
         ArgumentNullException.ThrowIfNull(market);
-        return Audited(market.To, (runner, registry, runId) =>
+        return Execute(market.To, options, runner => runner.Run("ingest", () =>
         {
-            runner.Run("ingest", () =>
+            using var store = MarketStore.Open(StorePath);
+            var existing = store.CountDailyBars();
+            if (existing > 0)
             {
-                using var store = MarketStore.Open(StorePath);
-                var existing = store.CountDailyBars();
-                if (existing > 0)
-                {
-                    return (0L, $"store already holds {existing:N0} bars; nothing to ingest");
-                }
+                return (0L, $"store already holds {existing:N0} bars; nothing to ingest");
+            }
 
-                var result = store.Ingest(new SyntheticMarket(market));
-                return (result.RowsStored, $"{result.RowsStored:N0} synthetic daily bars ({market.Symbols} symbols, {market.Calendar} sessions {market.From:yyyy-MM-dd}..{market.To:yyyy-MM-dd}, seed {market.Seed}) → {StorePath}");
-            });
-            return Run(market.To, runner, registry, runId);
-        });
+            var result = store.Ingest(new SyntheticMarket(market));
+            return (result.RowsStored, $"{result.RowsStored:N0} synthetic daily bars ({market.Symbols} symbols, {market.Calendar} sessions {market.From:yyyy-MM-dd}..{market.To:yyyy-MM-dd}, seed {market.Seed}) → {StorePath}");
+        }));
     }
 
-    public PipelineResult Run(DateOnly asOf) => Audited(asOf, (runner, registry, runId) => Run(asOf, runner, registry, runId));
+    public PipelineResult Run(DateOnly asOf) => Run(asOf, RunOptions.Default);
+
+    /// <summary>Runs (or resumes) the pipeline for <paramref name="asOf"/>; see <see cref="RunOptions"/>.</summary>
+    /// <exception cref="RunLockedException">Another run of the same model and as-of is in progress.</exception>
+    /// <exception cref="PipelineStageException">A stage failed (after retrying transient failures).</exception>
+    /// <exception cref="OperationCanceledException">The run was cancelled; its record says so.</exception>
+    public PipelineResult Run(DateOnly asOf, RunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Execute(asOf, options, ingest: null);
+    }
 
     private string StorePath => Path.Combine(WorkingDirectory, Config.MarketStorePath);
 
+    private TransientRetry Retry => new(Config.RetryAttempts, TimeSpan.FromMilliseconds(Config.RetryBaseDelayMs));
+
     /// <summary>
-    /// Opens the registry for the run and appends to its audit trail: the run's start (with the configuration
-    /// hash and code version), each stage's outcome as it ends, and the run's end, failed runs included.
+    /// Takes the run lock, opens the run record and the registry, and appends to the audit trail: the run's start
+    /// (with the configuration hash and code version), each stage's outcome as it ends, and the run's end, failed
+    /// and cancelled runs included.
     /// </summary>
-    private PipelineResult Audited(DateOnly asOf, Func<StageRunner, ModelRegistry, string, PipelineResult> body)
+    private PipelineResult Execute(DateOnly requestedAsOf, RunOptions options, Action<StageRunner>? ingest)
     {
         Config.Validate();
-        Directory.CreateDirectory(WorkingDirectory);
-        var runId = $"{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid().ToString("N")[..8]}";
-        using var registry = ModelRegistry.Open(Config.ModelRegistryUri, WorkingDirectory);
-        var configHash = LineageHashes.ConfigHash(Config);
-        if (PreviousConfigHash(registry) is { } previous && previous != configHash)
+        if (options.StopAfter is { } stop && (!StageStatus.Order.Contains(stop) || stop == "ingest"))
         {
-            registry.Audit.Append("config.change", new { model = Config.ModelName, previous_config_hash = previous, config_hash = configHash, config = System.Text.Json.JsonDocument.Parse(LineageHashes.CanonicalConfig(Config)).RootElement });
+            throw new ArgumentException($"StopAfter must be one of {string.Join(", ", StageStatus.Order.Skip(1))}, got '{stop}'.", nameof(options));
         }
 
-        registry.Audit.Append("run.start", new
+        Directory.CreateDirectory(WorkingDirectory);
+        var ct = options.CancellationToken;
+        var runId = $"{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid().ToString("N")[..8]}";
+        var configHash = LineageHashes.ConfigHash(Config);
+        var log = new RunLog(WorkingDirectory, runId, LogLines);
+        using var runLock = RunLock.Acquire(WorkingDirectory, Config.ModelName, requestedAsOf, runId);
+        var journal = new RunJournal(WorkingDirectory, new RunRecord
         {
-            run_id = runId,
-            model = Config.ModelName,
-            as_of = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            config_hash = configHash,
-            code_version = CodeVersion.Current,
-            working_directory = WorkingDirectory,
+            RunId = runId,
+            Model = Config.ModelName,
+            RequestedAsOf = requestedAsOf,
+            ConfigHash = configHash,
+            CodeVersion = CodeVersion.Current,
+            Force = options.Force,
+            StopAfter = options.StopAfter,
+            Config = Config,
         });
-        var runner = new StageRunner(record =>
+        var interrupted = RunJournal.MarkInterrupted(WorkingDirectory, Config.ModelName, requestedAsOf, runId);
+        var outputs = new StageOutputStore(WorkingDirectory);
+        var removed = outputs.RemoveAbandoned() + RunJournal.RemoveAbandoned(WorkingDirectory);
+        foreach (var dead in interrupted)
         {
-            registry.Audit.Append($"stage.{record.Stage}", new { run_id = runId, status = record.Status, seconds = record.Seconds, detail = record.Detail, error = record.Error });
-            onStageEnd?.Invoke(record);
+            // The register stage copies the weights to a run-named temporary file before moving them into the artifact store.
+            var artifactTemp = Path.Combine(WorkingDirectory, "artifacts", $".{dead}.pt");
+            if (File.Exists(artifactTemp))
+            {
+                File.Delete(artifactTemp);
+                removed++;
+            }
+        }
+
+        journal.Save();
+        log.Info("run.start", $"run {Config.ModelName} as of {requestedAsOf:yyyy-MM-dd}{(options.Force ? " (forced)" : string.Empty)}{(options.StopAfter is { } s ? $", stopping after {s}" : string.Empty)}; record {journal.Path}", new Dictionary<string, object?>
+        {
+            ["model"] = Config.ModelName,
+            ["as_of"] = requestedAsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["config_hash"] = configHash,
+            ["code_version"] = CodeVersion.Current,
+            ["force"] = options.Force,
+            ["stop_after"] = options.StopAfter,
         });
+        if (interrupted.Count > 0 || removed > 0)
+        {
+            log.Warn("run.resume", $"resuming after an interrupted run ({string.Join(", ", interrupted)}); {removed} unfinished temporary output(s) removed", new Dictionary<string, object?> { ["interrupted_runs"] = interrupted, ["removed_temporaries"] = removed });
+        }
+
+        var retry = Retry;
+        void OnRetry(string what, int attempt, Exception e, TimeSpan wait) =>
+            log.Warn("retry", string.Create(CultureInfo.InvariantCulture, $"{what}: attempt {attempt} of {retry.Attempts} failed ({e.Message}); retrying in {wait.TotalMilliseconds:0} ms"), new Dictionary<string, object?>
+            {
+                ["stage"] = what,
+                ["attempt"] = attempt,
+                ["delay_ms"] = wait.TotalMilliseconds,
+                ["error"] = e.Message,
+            });
+
+        ModelRegistry registry;
         try
         {
-            var result = body(runner, registry, runId);
-            registry.Audit.Append("run.end", new { run_id = runId, status = "ok", model = result.ModelName, version = result.Version, gate_passed = result.Gate.Passed, deployed = result.SignalsPath is not null });
-            return result;
+            registry = retry.Run(() => ModelRegistry.Open(Config.ModelRegistryUri, WorkingDirectory), ct, (a, e, d) => OnRetry("registry", a, e, d));
         }
         catch (Exception e)
         {
-            registry.Audit.Append("run.end", new { run_id = runId, status = "failed", error = e.Message });
+            journal.End(e is OperationCanceledException ? StageStatus.Cancelled : StageStatus.Failed, e.Message);
+            log.Error("run.end", $"run failed: {e.Message}", new Dictionary<string, object?> { ["status"] = journal.Record.Status });
             throw;
+        }
+
+        using (registry)
+        {
+            if (PreviousConfigHash(registry) is { } previous && previous != configHash)
+            {
+                registry.Audit.Append("config.change", new { model = Config.ModelName, previous_config_hash = previous, config_hash = configHash, config = JsonDocument.Parse(LineageHashes.CanonicalConfig(Config)).RootElement });
+            }
+
+            registry.Audit.Append("run.start", new
+            {
+                run_id = runId,
+                model = Config.ModelName,
+                as_of = requestedAsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                config_hash = configHash,
+                code_version = CodeVersion.Current,
+                working_directory = WorkingDirectory,
+            });
+            var stagesDone = 0;
+            var runner = new StageRunner(record =>
+            {
+                registry.Audit.Append($"stage.{record.Stage}", new { run_id = runId, status = record.Status, seconds = record.Seconds, detail = record.Detail, error = record.Error, input_hash = record.InputHash, output_hash = record.OutputHash });
+                journal.Stage(record);
+                var line = string.Create(CultureInfo.InvariantCulture, $"{record.Stage} {record.Status} in {record.Seconds:0.000} s: {record.Error ?? record.Detail}");
+                var fields = new Dictionary<string, object?>
+                {
+                    ["stage"] = record.Stage,
+                    ["status"] = record.Status,
+                    ["seconds"] = record.Seconds,
+                    ["input_hash"] = record.InputHash,
+                    ["output_hash"] = record.OutputHash,
+                    ["attempts"] = record.Attempts,
+                    ["error"] = record.Error,
+                };
+                if (record.Status is StageStatus.Failed)
+                {
+                    log.Error("stage.end", line, fields);
+                }
+                else
+                {
+                    log.Info("stage.end", line, fields);
+                }
+
+                options.Progress?.Report(new ProgressUpdate("run", ++stagesDone, 0, $"{record.Stage} {record.Status}"));
+                onStageEnd?.Invoke(record);
+            })
+            {
+                Outputs = outputs,
+                Force = options.Force,
+                CancellationToken = ct,
+                Retry = retry,
+                OnStageStart = record =>
+                {
+                    journal.Stage(record);
+                    log.Info("stage.start", $"{record.Stage} started", new Dictionary<string, object?> { ["stage"] = record.Stage, ["input_hash"] = record.InputHash });
+                },
+                OnRetry = OnRetry,
+            };
+            try
+            {
+                ingest?.Invoke(runner);
+                var result = Stages(requestedAsOf, options, runner, registry, runId, journal) with { RunRecordPath = journal.Path };
+                registry.Audit.Append("run.end", new { run_id = runId, status = "ok", model = result.ModelName, version = result.Version, gate_passed = result.Gate.Passed, deployed = result.SignalsPath is not null, stopped_after = result.StoppedAfter });
+                journal.End(StageStatus.Succeeded);
+                log.Info("run.end", result.StoppedAfter is { } stopped
+                    ? $"stopped after {stopped} as asked; outputs stored for a later run"
+                    : $"{(result.SignalsPath is not null ? $"deployed {result.ModelName} v{result.Version}" : result.Gate.Passed ? "not deployed: production holds a model of a later date" : "not deployed: the gate rejected the model")}; report {result.ReportPath}", new Dictionary<string, object?>
+                {
+                    ["status"] = StageStatus.Succeeded,
+                    ["version"] = result.Version,
+                    ["gate_passed"] = result.StoppedAfter is null ? result.Gate.Passed : null,
+                    ["deployed"] = result.SignalsPath is not null,
+                });
+                return result;
+            }
+            catch (OperationCanceledException e) when (ct.IsCancellationRequested)
+            {
+                registry.Audit.Append("run.end", new { run_id = runId, status = StageStatus.Cancelled, error = e.Message });
+                journal.End(StageStatus.Cancelled, e.Message);
+                log.Warn("run.end", "run cancelled; partial outputs discarded, completed stages kept for the next run", new Dictionary<string, object?> { ["status"] = StageStatus.Cancelled });
+                throw;
+            }
+            catch (Exception e)
+            {
+                registry.Audit.Append("run.end", new { run_id = runId, status = "failed", error = e.Message });
+                journal.End(StageStatus.Failed, e.Message);
+                log.Error("run.end", $"run failed: {e.Message}", new Dictionary<string, object?> { ["status"] = StageStatus.Failed });
+                throw;
+            }
         }
     }
 
@@ -140,7 +292,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 continue;
             }
 
-            using var payload = System.Text.Json.JsonDocument.Parse(entry.PayloadJson);
+            using var payload = JsonDocument.Parse(entry.PayloadJson);
             if (payload.RootElement.TryGetProperty("model", out var model) && model.GetString() == Config.ModelName)
             {
                 return payload.RootElement.TryGetProperty("config_hash", out var hash) ? hash.GetString() : null;
@@ -150,116 +302,104 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         return null;
     }
 
-    private PipelineResult Run(DateOnly requestedAsOf, StageRunner runner, ModelRegistry registry, string runId)
+    private PipelineResult Stages(DateOnly requestedAsOf, RunOptions options, StageRunner runner, ModelRegistry registry, string runId, RunJournal journal)
     {
-        // Deflated Sharpe: every version registered under this model name counts as a trial, plus this one.
-        var trials = registry.ListVersions(Config.ModelName).Count + 1;
-        var trained = TrainAndValidate(requestedAsOf, runner, trials);
-        var (panel, snapshotId, asOf, train, metrics) = (trained.Panel, trained.SnapshotId, trained.AsOf, trained.Training, trained.Metrics);
-        var (trainStart, trainEnd) = (trained.TrainStart, trained.TrainEnd);
-        int t = panel.T, n = panel.N;
+        bool StopsAfter(string stage) => options.StopAfter == stage;
 
-        var gate = runner.Run("gate", () =>
+        var (prepared, preparedHash) = Prepare(requestedAsOf, runner);
+        var (panel, snapshotId, asOf) = (prepared.Panel, prepared.SnapshotId, prepared.AsOf);
+        journal.Record.AsOf = asOf;
+        // A requested date that is not a session resolves to the last session before it: hold that date's lock too, so
+        // a run asked for the session itself cannot race this one to the registry.
+        using var sessionLock = asOf == requestedAsOf ? null : RunLock.Acquire(WorkingDirectory, Config.ModelName, asOf, runId);
+        if (StopsAfter("prepare"))
         {
-            var decision = QualityGate.Evaluate(trained.Report, Config);
-            registry.Audit.Append("gate.decision", new
-            {
-                run_id = runId,
-                model = Config.ModelName,
-                passed = decision.Passed,
-                rules = decision.Rules.Select(r => new { name = r.Name, value = r.Value, comparison = r.Comparison, threshold = r.Threshold, passed = r.Passed }),
-            });
-            return (decision, decision.Describe());
-        });
-        var registered = runner.Run("register", () =>
-        {
-            var store = new ContentAddressedArtifactStore(Path.Combine(WorkingDirectory, "artifacts"));
-            var temp = Path.Combine(store.Root, $".{runId}.pt");
-            Directory.CreateDirectory(store.Root);
-            train.Model.save(temp);
-            var (sha, artifact) = store.Put(temp, move: true);
-            var parent = registry.GetAlias(Config.ModelName, ModelRegistry.Production)?.Version;
-            var monitoringReference = MonitoringReferenceBuilder.WriteNextTo(artifact, MonitoringReferenceBuilder.Build(
-                Config.ModelName, panel, SkeletonFeatureSet.Names, trainStart, trainEnd, trained.ValidationStart, trained.ValidationEnd, trained.ValidationPredictions, trained.Label, metrics.Sharpe));
-            var version = registry.Register(new ModelVersionRequest(
-                Config.ModelName,
-                asOf,
-                gate.Passed ? "approved" : "rejected",
-                RegisteredMetrics(trained),
-                new Dictionary<string, string>
-                {
-                    ["features"] = string.Join(",", SkeletonFeatureSet.Names),
-                    ["hidden"] = string.Join(",", train.Hidden),
-                    ["epochs"] = Config.TrainingEpochs.ToString(CultureInfo.InvariantCulture),
-                    ["seed"] = Config.Seed.ToString(CultureInfo.InvariantCulture),
-                    ["training_window_days"] = Config.TrainingWindowDays.ToString(CultureInfo.InvariantCulture),
-                    ["validation_window_days"] = Config.ValidationWindowDays.ToString(CultureInfo.InvariantCulture),
-                    ["training_range"] = $"{Date(panel, trainStart)}..{Date(panel, trainEnd)}",
-                    ["data_snapshot"] = snapshotId,
-                    ["compute_backend"] = trained.Backend,
-                    ["run_id"] = runId,
-                    [MonitoringNames.ReferenceParameter] = monitoringReference,
-                },
-                artifact,
-                sha)
-            {
-                Tags = new Dictionary<string, string> { ["universe"] = Config.Universe, ["gate"] = gate.Passed ? "pass" : "fail" },
-                Lineage = new ModelLineage(
-                    snapshotId,
-                    LineageHashes.FeatureSetVersion(),
-                    LineageHashes.ConfigHash(Config),
-                    CodeVersion.Current,
-                    Config.Seed,
-                    DateOnly.ParseExact(Date(panel, trainStart), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    DateOnly.ParseExact(Date(panel, trainEnd), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    parent)
-                {
-                    ConfigJson = LineageHashes.CanonicalConfig(Config),
-                },
-            });
-            return (version, $"{version.ModelName} version {version.Version} ({version.Status}), artifact {Path.GetFileName(artifact)}");
-        });
-        train.Model.Dispose();
-
-        string? signalsPath = null;
-        if (gate.Passed)
-        {
-            signalsPath = runner.Run("deploy", () =>
-            {
-                var promotion = registry.Promote(registered.ModelName, registered.Version, ModelRegistry.Production);
-                var inference = BatchInference.Run(registry, WorkingDirectory, registered.ModelName, asOf);
-                var previous = promotion.PreviousVersion is int p ? $"v{p}" : "none";
-                return (inference.CsvPath, $"production {previous} → v{registered.Version}; signals for {asOf:yyyy-MM-dd} from {inference.ModelName} v{inference.Version} ({inference.Rows.Count} symbols) → {inference.CsvPath} (+ .parquet, .arrow, signals table)");
-            });
-        }
-        else
-        {
-            runner.Skip("deploy", "the gate rejected the model; the previous deployment stays");
+            return Partial(runId, asOf, runner, "prepare");
         }
 
-        var drift = runner.Run("monitor", () =>
+        var (features, featuresHash) = Features(runner, prepared, preparedHash);
+        if (StopsAfter("features"))
         {
-            var list = new List<FeatureDrift>();
-            foreach (var name in SkeletonFeatureSet.Names)
+            return Partial(runId, asOf, runner, "features");
+        }
+
+        var windows = Windows(panel);
+        var (train, trainHash) = Train(runner, panel, features, windows, featuresHash, options.Progress);
+        try
+        {
+            if (StopsAfter("train"))
             {
-                var values = panel.Field(name);
-                var reference = values.AsSpan(trainStart * n, (trainEnd - trainStart + 1) * n);
-                var current = values.AsSpan((t - MonitorWindow) * n, MonitorWindow * n);
-                var psi = PopulationStability.Psi(reference, current);
-                list.Add(new FeatureDrift(name, psi, PopulationStability.Level(psi)));
+                return Partial(runId, asOf, runner, "train");
             }
 
-            foreach (var alert in list.Where(d => d.Level == "alert"))
+            // Deflated Sharpe: every version registered under this model name counts as a trial, plus this one; a version
+            // already registered for these inputs keeps the count it was validated with, so its validation is reused.
+            var idempotencyKey = IdempotencyKey(asOf, snapshotId);
+            var existing = FindRegistered(registry, idempotencyKey);
+            var trials = existing is null ? registry.ListVersions(Config.ModelName).Count + 1 : TrialsOf(existing);
+            var (validation, _) = Validate(runner, panel, features, windows, train, trials, trainHash, featuresHash);
+            var trained = Trained(prepared, features, windows, train, validation);
+            var metrics = trained.Metrics;
+            if (StopsAfter("validate"))
             {
-                registry.Audit.Append("monitor.alert", new { run_id = runId, model = Config.ModelName, kind = "feature_drift", feature = alert.Feature, psi = alert.Psi, threshold = 0.2 });
+                return Partial(runId, asOf, runner, "validate") with { Metrics = metrics, Report = validation.Report };
             }
 
-            return (list, "PSI vs training: " + string.Join(", ", list.Select(d => $"{d.Feature} {d.Psi:0.000} {d.Level}")));
-        });
+            var gate = runner.Run("gate", () =>
+            {
+                var decision = QualityGate.Evaluate(trained.Report, Config);
+                registry.Audit.Append("gate.decision", new
+                {
+                    run_id = runId,
+                    model = Config.ModelName,
+                    passed = decision.Passed,
+                    rules = decision.Rules.Select(r => new { name = r.Name, value = r.Value, comparison = r.Comparison, threshold = r.Threshold, passed = r.Passed }),
+                });
+                return (decision, decision.Describe());
+            });
+            journal.Record.GatePassed = gate.Passed;
+            journal.Record.Gate = gate.Describe();
+            if (StopsAfter("gate"))
+            {
+                return Partial(runId, asOf, runner, "gate") with { Metrics = metrics, Gate = gate, Report = validation.Report };
+            }
 
-        var recordPath = WriteRunRecord(runId, asOf, runner.Records, registered, gate);
-        return new PipelineResult(runId, asOf, metrics, gate, registered.ModelName, registered.Version, registered.ArtifactPath, registered.ArtifactSha256, signalsPath, drift, runner.Records, recordPath) { Report = trained.Report };
+            var (registered, _) = Register(runner, registry, runId, trained, gate, idempotencyKey);
+            journal.Record.Version = registered.Version;
+            var result = new PipelineResult(runId, asOf, metrics, gate, registered.ModelName, registered.Version, registered.ArtifactPath, registered.ArtifactSha256, null, [], runner.Records, journal.Path)
+            {
+                Report = validation.Report,
+            };
+            if (StopsAfter("register"))
+            {
+                return result with { StoppedAfter = "register", Stages = [.. runner.Records] };
+            }
+
+            var signalsPath = Deploy(runner, registry, registered, gate, asOf);
+            journal.Record.Deployed = signalsPath is not null;
+            journal.Record.SignalsPath = signalsPath;
+            if (StopsAfter("deploy"))
+            {
+                return result with { SignalsPath = signalsPath, StoppedAfter = "deploy", Stages = [.. runner.Records] };
+            }
+
+            var drift = Monitor(runner, registry, runId, panel, windows);
+            var reportPath = WriteReport(runId, trained, validation, gate, registered, drift, runner.Records);
+            journal.Record.ReportPath = reportPath;
+            return result with { SignalsPath = signalsPath, Drift = drift, Stages = [.. runner.Records], ReportPath = reportPath };
+        }
+        finally
+        {
+            train.Model.Dispose();
+        }
     }
+
+    private PipelineResult Partial(string runId, DateOnly asOf, StageRunner runner, string stoppedAfter) =>
+        new(runId, asOf, new PerformanceMetrics(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0, PerformanceMetrics.DailyPeriodsPerYear),
+            new GateDecision(false, []), Config.ModelName, 0, string.Empty, string.Empty, null, [], [.. runner.Records], string.Empty)
+        {
+            StoppedAfter = stoppedAfter,
+        };
 
     /// <summary>The metrics stored with a version (and compared by reproduction).</summary>
     internal static Dictionary<string, double> RegisteredMetrics(TrainedModel trained)
@@ -287,98 +427,419 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         return metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(m => m.Key, m => m.Value);
     }
 
-    /// <summary>prepare → features → train → validate: everything a version's weights and metrics depend on.</summary>
+    /// <summary>prepare → features → train → validate, always computed afresh: everything a version's weights and metrics depend on.</summary>
     /// <param name="trials">Trials behind this model for the deflated Sharpe: its version number (earlier versions + 1).</param>
     internal TrainedModel TrainAndValidate(DateOnly requestedAsOf, StageRunner runner, int trials)
     {
-        var backend = ModelInputs.Backend(Config);
-
-        // prepare: point in time — only bars dated at or before the as-of are loaded.
-        var (panel, snapshotId) = runner.Run("prepare", () =>
-        {
-            using var store = MarketStore.Open(StorePath, readOnly: true);
-            var (loaded, id) = ModelInputs.Load(store, Config, requestedAsOf);
-            return ((loaded, id), $"{loaded.T} sessions × {loaded.N} symbols up to {DateOnly.FromDateTime(loaded.Timestamps[^1]):yyyy-MM-dd}, snapshot {id}");
-        });
-        var asOf = DateOnly.FromDateTime(panel.Timestamps[^1]);
-        int t = panel.T, n = panel.N;
-
-        var (modelInputs, label) = runner.Run("features", () =>
-        {
-            var inputs = ModelInputs.Compute(panel, backend, (float)Config.FeatureZScoreClip);
-            var forward = new float[t * n];
-            PanelOps.ForwardReturn(panel.Field("close"), forward, t, n, 1);
-            return ((inputs, forward), $"{SkeletonFeatureSet.Names.Length} features ({string.Join(", ", SkeletonFeatureSet.Names)}, version {LineageHashes.FeatureSetVersion()}) on the {backend.Name} backend; label = next-session return");
-        });
-
-        // Windows: the label at t ends at t+1, so the last labelled index is t-2 (as-of is t-1 = T-1).
-        var validationEnd = t - 2;
-        var validationStart = validationEnd - Config.ValidationWindowDays + 1;
-        var trainEnd = validationStart - 2; // purge: training labels end before validation starts
-        var trainStart = trainEnd - Config.TrainingWindowDays + 1;
-
-        var train = runner.Run("train", () =>
-        {
-            var zLabel = new float[t * n];
-            PanelOps.CrossSectionalZScore(label, zLabel, panel.Membership, t, n, clip: (float)Config.LabelZScoreClip);
-            var (x, y, rows) = Samples(modelInputs, zLabel, trainStart, trainEnd, n);
-            var options = Config.Training();
-            var (model, curve) = MlpTrainer.Train(x, y, rows, modelInputs.Length, options);
-            return (new TrainingOutcome(model, curve, rows, options.Hidden), $"MLP {modelInputs.Length}→{string.Join("→", options.Hidden)}→1 on {curve.Device}, {rows:N0} samples, loss {curve.EpochLoss[0]:0.0000} → {curve.EpochLoss[^1]:0.0000}, {curve.SamplesPerSecond:N0} samples/s");
-        });
-
-        var (report, validationPredictions) = runner.Run("validate", () =>
-        {
-            var predictions = ModelInputs.Predict(train.Model, modelInputs, validationStart, validationEnd, n);
-            var length = validationEnd - validationStart + 1;
-            var realised = label.AsSpan(validationStart * n, length * n);
-            var result = LongShortBacktest.Run(
-                predictions,
-                realised,
-                length,
-                n,
-                Config.BacktestQuantile,
-                Config.BacktestCostBps);
-            var grossExposure = new double[length];
-            for (var i = 0; i < length; i++)
-            {
-                grossExposure[i] = result.LongCount[i] > 0 ? 1.0 : 0.0;
-            }
-
-            var r = MetricReport.Compute(
-                result.NetReturns,
-                new MetricOptions
-                {
-                    PeriodsPerYear = PerformanceMetrics.DailyPeriodsPerYear,
-                    Trials = trials,
-                    Dates = [.. Enumerable.Range(validationStart, length).Select(i => DateOnly.FromDateTime(panel.Timestamps[i]))],
-                },
-                result.Turnover,
-                grossExposure,
-                InformationCoefficient.Summarise(InformationCoefficient.PerBar(predictions, realised, length, n)),
-                InformationCoefficient.Summarise(InformationCoefficient.RankPerBar(predictions, realised, length, n)));
-            return ((r, predictions), $"long-short {Config.BacktestQuantile:P0} quantiles over {length} sessions ({Date(panel, validationStart)}..{Date(panel, validationEnd)}), net of {Config.BacktestCostBps} bp: Sharpe {r.Sharpe:0.00}, max drawdown {r.MaxDrawdown.Depth:P2}, annual return {r.AnnualReturn:P2} (annualised ×252), Rank IC {r.RankIc!.Mean:0.0000}, DSR {r.DeflatedSharpe:0.000} over {trials} trial(s)");
-        });
-        var metrics = report.ToPerformanceMetrics();
-
-        return new TrainedModel(panel, snapshotId, asOf, backend.Name, trainStart, trainEnd, train, metrics, report)
-        {
-            ValidationStart = validationStart,
-            ValidationEnd = validationEnd,
-            ValidationPredictions = validationPredictions,
-            Label = label,
-        };
+        var (prepared, preparedHash) = Prepare(requestedAsOf, runner);
+        var (features, featuresHash) = Features(runner, prepared, preparedHash);
+        var windows = Windows(prepared.Panel);
+        var (train, trainHash) = Train(runner, prepared.Panel, features, windows, featuresHash, progress: null);
+        var (validation, _) = Validate(runner, prepared.Panel, features, windows, train, trials, trainHash, featuresHash);
+        return Trained(prepared, features, windows, train, validation);
     }
 
-    private static string Date(Panel panel, int index) => DateOnly.FromDateTime(panel.Timestamps[index]).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    private static TrainedModel Trained(PreparedPanel prepared, FeatureData features, RunWindows windows, TrainingOutcome train, ValidationOutcome validation) =>
+        new(prepared.Panel, prepared.SnapshotId, prepared.AsOf, features.Backend, windows.TrainStart, windows.TrainEnd, train, validation.Report.ToPerformanceMetrics(), validation.Report)
+        {
+            ValidationStart = windows.ValidationStart,
+            ValidationEnd = windows.ValidationEnd,
+            ValidationPredictions = validation.Predictions,
+            Label = features.Label,
+        };
 
-    /// <summary>Rows (t, symbol) in [from, to] whose features and target are all finite, as a row-major matrix.</summary>
-    private static (float[] X, float[] Y, int Rows) Samples(float[][] inputs, float[] target, int from, int to, int n)
+    /// <summary>
+    /// The code that computes stage outputs: the commit, and the module version ids of the assemblies involved. Builds
+    /// are deterministic, so a module id changes exactly when its compiled code does, uncommitted edits included.
+    /// </summary>
+    private static readonly Lazy<string> StageCode = new(() => string.Join(
+        ";",
+        CodeVersion.Current,
+        typeof(Panel).Assembly.ManifestModule.ModuleVersionId,
+        typeof(MarketStore).Assembly.ManifestModule.ModuleVersionId,
+        typeof(MlpTrainer).Assembly.ManifestModule.ModuleVersionId,
+        typeof(ProductionPipeline).Assembly.ManifestModule.ModuleVersionId));
+
+    /// <summary>A content key: stage name, input hashes, the canonical configuration hash and the code version.</summary>
+    private string Key(string stage, params string[] inputs) =>
+        LineageHashes.Sha256(string.Join("\n", [stage, LineageHashes.ConfigHash(Config), StageCode.Value, .. inputs]));
+
+    /// <summary>prepare: point in time — only bars dated at or before the as-of are loaded. Keyed by the store's ingest history.</summary>
+    private (PreparedPanel Prepared, string Hash) Prepare(DateOnly requestedAsOf, StageRunner runner) =>
+        runner.Cached(
+            "prepare",
+            () =>
+            {
+                using var store = MarketStore.Open(StorePath, readOnly: true);
+                // Every ingest (bars, listings, corporate actions, universes) is a batch with its content hash: the
+                // list of batches identifies what the store holds without reading the bars.
+                var batches = string.Join(",", store.Batches().Select(b => $"{b.BatchId}:{b.ContentSha256}"));
+                return Key("prepare", requestedAsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), LineageHashes.Sha256(batches));
+            },
+            () =>
+            {
+                using var store = MarketStore.Open(StorePath, readOnly: true);
+                var (loaded, id) = ModelInputs.Load(store, Config, requestedAsOf);
+                return (new PreparedPanel(loaded, id), Describe(loaded, id));
+            },
+            (prepared, dir) =>
+            {
+                PanelIpc.WriteFile(prepared.Panel, Path.Combine(dir, "panel.arrow"));
+                File.WriteAllText(Path.Combine(dir, "meta.json"), JsonSerializer.Serialize(new PrepareMeta(prepared.SnapshotId)));
+            },
+            dir =>
+            {
+                var panel = PanelIpc.ReadFile(Path.Combine(dir, "panel.arrow"));
+                var meta = JsonSerializer.Deserialize<PrepareMeta>(File.ReadAllText(Path.Combine(dir, "meta.json")))!;
+                return (new PreparedPanel(panel, meta.SnapshotId), Describe(panel, meta.SnapshotId));
+            });
+
+    private static string Describe(Panel panel, string snapshotId) =>
+        $"{panel.T} sessions × {panel.N} symbols up to {DateOnly.FromDateTime(panel.Timestamps[^1]):yyyy-MM-dd}, snapshot {snapshotId}";
+
+    /// <summary>features: the raw features are added to the prepared panel (monitoring reads them); the model inputs are their z-scores.</summary>
+    private (FeatureData Features, string Hash) Features(StageRunner runner, PreparedPanel prepared, string preparedHash)
+    {
+        var panel = prepared.Panel;
+        int t = panel.T, n = panel.N;
+        var names = SkeletonFeatureSet.Names;
+        string Detail(string backend) =>
+            $"{names.Length} features ({string.Join(", ", names)}, version {LineageHashes.FeatureSetVersion()}) on the {backend} backend; label = next-session return";
+        return runner.Cached(
+            "features",
+            () => Key("features", preparedHash, LineageHashes.FeatureSetVersion(), Config.ComputeBackend),
+            () =>
+            {
+                var backend = ModelInputs.Backend(Config);
+                var inputs = ModelInputs.Compute(panel, backend, (float)Config.FeatureZScoreClip);
+                var forward = new float[t * n];
+                PanelOps.ForwardReturn(panel.Field("close"), forward, t, n, LabelHorizon);
+                return (new FeatureData(inputs, forward, backend.Name), Detail(backend.Name));
+            },
+            (features, dir) =>
+            {
+                var stored = new Panel(panel.Timestamps, panel.Symbols) { Calendar = panel.Calendar };
+                panel.Membership.CopyTo(stored.Membership, 0);
+                for (var f = 0; f < names.Length; f++)
+                {
+                    stored.SetField(names[f], panel.Field(names[f]));
+                    stored.SetField("input." + names[f], features.Inputs[f]);
+                }
+
+                stored.SetField("label", features.Label);
+                PanelIpc.WriteFile(stored, Path.Combine(dir, "features.arrow"));
+                File.WriteAllText(Path.Combine(dir, "meta.json"), JsonSerializer.Serialize(new FeaturesMeta(features.Backend, LineageHashes.FeatureSetVersion())));
+            },
+            dir =>
+            {
+                var stored = PanelIpc.ReadFile(Path.Combine(dir, "features.arrow"));
+                var meta = JsonSerializer.Deserialize<FeaturesMeta>(File.ReadAllText(Path.Combine(dir, "meta.json")))!;
+                if (stored.T != t || !stored.Symbols.SequenceEqual(panel.Symbols, StringComparer.Ordinal))
+                {
+                    throw new InvalidDataException($"Stored features in {dir} do not match the prepared panel ({stored.T}×{stored.N} vs {t}×{n}).");
+                }
+
+                var inputs = new float[names.Length][];
+                for (var f = 0; f < names.Length; f++)
+                {
+                    panel.SetField(names[f], stored.Field(names[f]));
+                    inputs[f] = stored.Field("input." + names[f]);
+                }
+
+                return (new FeatureData(inputs, stored.Field("label"), meta.Backend), Detail(meta.Backend));
+            });
+    }
+
+    /// <summary>
+    /// Training and validation rows from <see cref="WalkForwardSplitter"/>: the retrain date is the session after the
+    /// as-of (the first the new model trades), validation the sessions before it and training the sessions before
+    /// those. Each window spans its samples plus the label horizon, which purging removes (a label may not reach into
+    /// the next window, nor past the as-of), so the configured windows count the samples trained and validated on.
+    /// </summary>
+    public RunWindows Windows(Panel panel)
+    {
+        var t = panel.T;
+        var sessions = new DateOnly[t + 1];
+        for (var i = 0; i < t; i++)
+        {
+            sessions[i] = DateOnly.FromDateTime(panel.Timestamps[i]);
+        }
+
+        sessions[t] = ExchangeCalendars.Get(Config.Exchange).NextSession(sessions[t - 1]);
+        var spans = new LabelSpan[t];
+        for (var i = 0; i < t; i++)
+        {
+            spans[i] = new LabelSpan(i, i + LabelHorizon);
+        }
+
+        var split = WalkForwardSplitter.Split(sessions, spans, [sessions[t]], new WalkForwardOptions
+        {
+            TrainingSessions = Config.TrainingWindowDays + LabelHorizon,
+            ValidationSessions = Config.ValidationWindowDays + LabelHorizon,
+        }).Single();
+        var validation = split.Validation;
+        if (split.Train.Length == 0 || validation.Length == 0 || validation[^1] - validation[0] + 1 != validation.Length)
+        {
+            throw new InvalidOperationException($"The walk-forward split for {sessions[t - 1]:yyyy-MM-dd} left {split.Train.Length} training and {validation.Length} validation samples; ingest more history or shorten the windows.");
+        }
+
+        return new RunWindows(split.Train, validation[0], validation[^1]);
+    }
+
+    private (TrainingOutcome Training, string Hash) Train(StageRunner runner, Panel panel, FeatureData features, RunWindows windows, string featuresHash, IProgress<ProgressUpdate>? progress)
+    {
+        int t = panel.T, n = panel.N;
+        var columns = features.Inputs.Length;
+        var options = Config.Training();
+        static string Detail(TrainingOutcome o, int columns) =>
+            $"MLP {columns}→{string.Join("→", o.Hidden)}→1 on {o.Curve.Device}, {o.Rows:N0} samples, loss {o.Curve.EpochLoss[0]:0.0000} → {o.Curve.EpochLoss[^1]:0.0000}" +
+            (double.IsFinite(o.Curve.SamplesPerSecond) ? $", {o.Curve.SamplesPerSecond:N0} samples/s" : string.Empty);
+        return runner.Cached(
+            "train",
+            () => Key("train", featuresHash, string.Join(",", windows.TrainRows.Length, windows.TrainStart, windows.TrainEnd)),
+            () =>
+            {
+                var zLabel = new float[t * n];
+                PanelOps.CrossSectionalZScore(features.Label, zLabel, panel.Membership, t, n, clip: (float)Config.LabelZScoreClip);
+                var (x, y, rows) = Samples(features.Inputs, zLabel, windows.TrainRows, n);
+                var (model, curve) = MlpTrainer.Train(x, y, rows, columns, options, progress, runner.CancellationToken);
+                var outcome = new TrainingOutcome(model, curve, rows, options.Hidden);
+                return (outcome, Detail(outcome, columns));
+            },
+            (outcome, dir) =>
+            {
+                outcome.Model.save(Path.Combine(dir, "model.pt"));
+                File.WriteAllText(Path.Combine(dir, "meta.json"), JsonSerializer.Serialize(new TrainMeta([.. outcome.Curve.EpochLoss], outcome.Curve.Device, outcome.Rows, [.. outcome.Hidden])));
+            },
+            dir =>
+            {
+                var meta = JsonSerializer.Deserialize<TrainMeta>(File.ReadAllText(Path.Combine(dir, "meta.json")))!;
+                var model = new MlpRegressor(columns, meta.Hidden);
+                model.load(Path.Combine(dir, "model.pt"));
+                model.eval();
+                var outcome = new TrainingOutcome(model, new TrainingCurve(meta.EpochLoss, double.NaN, meta.Device), meta.Rows, meta.Hidden);
+                return (outcome, Detail(outcome, columns));
+            });
+    }
+
+    /// <summary>validate: the model's scores over the validation rows, traded long-short net of costs. The stored predictions are re-evaluated on reuse.</summary>
+    private (ValidationOutcome Validation, string Hash) Validate(StageRunner runner, Panel panel, FeatureData features, RunWindows windows, TrainingOutcome train, int trials, string trainHash, string featuresHash)
+    {
+        int n = panel.N;
+        var (from, to) = (windows.ValidationStart, windows.ValidationEnd);
+        var length = to - from + 1;
+        return runner.Cached(
+            "validate",
+            () => Key("validate", trainHash, featuresHash, string.Join(",", from, to, trials)),
+            () => Evaluate(panel, features, from, to, ModelInputs.Predict(train.Model, features.Inputs, from, to, n), trials),
+            (validation, dir) =>
+            {
+                File.WriteAllBytes(Path.Combine(dir, "predictions.f32"), MemoryMarshal.AsBytes(validation.Predictions.AsSpan()).ToArray());
+                File.WriteAllText(Path.Combine(dir, "report.json"), JsonSerializer.Serialize(validation.Report.ToDictionary(), new JsonSerializerOptions { WriteIndented = true }));
+            },
+            dir =>
+            {
+                var bytes = File.ReadAllBytes(Path.Combine(dir, "predictions.f32"));
+                if (bytes.Length != length * n * sizeof(float))
+                {
+                    throw new InvalidDataException($"{dir}: {bytes.Length} bytes of predictions; {length}×{n} float32 values expected.");
+                }
+
+                return Evaluate(panel, features, from, to, MemoryMarshal.Cast<byte, float>(bytes).ToArray(), trials);
+            });
+    }
+
+    private (ValidationOutcome Validation, string Detail) Evaluate(Panel panel, FeatureData features, int from, int to, float[] predictions, int trials)
+    {
+        var n = panel.N;
+        var length = to - from + 1;
+        var realised = features.Label.AsSpan(from * n, length * n);
+        var result = LongShortBacktest.Run(predictions, realised, length, n, Config.BacktestQuantile, Config.BacktestCostBps);
+        var grossExposure = new double[length];
+        for (var i = 0; i < length; i++)
+        {
+            grossExposure[i] = result.LongCount[i] > 0 ? 1.0 : 0.0;
+        }
+
+        DateOnly[] dates = [.. Enumerable.Range(from, length).Select(i => DateOnly.FromDateTime(panel.Timestamps[i]))];
+        var ic = InformationCoefficient.PerBar(predictions, realised, length, n);
+        var rankIc = InformationCoefficient.RankPerBar(predictions, realised, length, n);
+        var r = MetricReport.Compute(
+            result.NetReturns,
+            new MetricOptions { PeriodsPerYear = PerformanceMetrics.DailyPeriodsPerYear, Trials = trials, Dates = dates },
+            result.Turnover,
+            grossExposure,
+            InformationCoefficient.Summarise(ic),
+            InformationCoefficient.Summarise(rankIc));
+        var detail = $"long-short {Config.BacktestQuantile:P0} quantiles over {length} sessions ({Date(panel, from)}..{Date(panel, to)}), net of {Config.BacktestCostBps} bp: Sharpe {r.Sharpe:0.00}, max drawdown {r.MaxDrawdown.Depth:P2}, annual return {r.AnnualReturn:P2} (annualised ×252), Rank IC {r.RankIc!.Mean:0.0000}, DSR {r.DeflatedSharpe:0.000} over {trials} trial(s)";
+        return (new ValidationOutcome(r, predictions, result.NetReturns, ic, rankIc, dates), detail);
+    }
+
+    /// <summary>What makes two registrations the same: model, as-of, canonical configuration and data snapshot.</summary>
+    private string IdempotencyKey(DateOnly asOf, string snapshotId) =>
+        LineageHashes.Sha256(string.Join("\n", Config.ModelName, asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), LineageHashes.ConfigHash(Config), snapshotId));
+
+    private ModelVersion? FindRegistered(ModelRegistry registry, string idempotencyKey) =>
+        registry.ListVersions(Config.ModelName).FirstOrDefault(v => v.Parameters.TryGetValue(IdempotencyParameter, out var k) && k == idempotencyKey);
+
+    private static int TrialsOf(ModelVersion version) =>
+        version.Metrics.TryGetValue("trials", out var trials) ? (int)trials : version.Version;
+
+    /// <summary>register: idempotent — a version already registered under the same key is returned, never a second one.</summary>
+    private (ModelVersion Version, string Hash) Register(StageRunner runner, ModelRegistry registry, string runId, TrainedModel trained, GateDecision gate, string idempotencyKey)
+    {
+        var (panel, train) = (trained.Panel, trained.Training);
+        return runner.Cached(
+            "register",
+            () => idempotencyKey,
+            () =>
+            {
+                if (FindRegistered(registry, idempotencyKey) is { } existing)
+                {
+                    return (existing, $"{existing.ModelName} version {existing.Version} ({existing.Status}) is already registered for these inputs (idempotency key {idempotencyKey[..16]}); no new version");
+                }
+
+                var store = new ContentAddressedArtifactStore(Path.Combine(WorkingDirectory, "artifacts"));
+                var temp = Path.Combine(store.Root, $".{runId}.pt");
+                Directory.CreateDirectory(store.Root);
+                train.Model.save(temp);
+                var (sha, artifact) = store.Put(temp, move: true);
+                var parent = registry.GetAlias(Config.ModelName, ModelRegistry.Production)?.Version;
+                var monitoringReference = MonitoringReferenceBuilder.WriteNextTo(artifact, MonitoringReferenceBuilder.Build(
+                    Config.ModelName, panel, SkeletonFeatureSet.Names, trained.TrainStart, trained.TrainEnd, trained.ValidationStart, trained.ValidationEnd, trained.ValidationPredictions, trained.Label, trained.Metrics.Sharpe));
+                var version = registry.Register(new ModelVersionRequest(
+                    Config.ModelName,
+                    trained.AsOf,
+                    gate.Passed ? "approved" : "rejected",
+                    RegisteredMetrics(trained),
+                    new Dictionary<string, string>
+                    {
+                        ["features"] = string.Join(",", SkeletonFeatureSet.Names),
+                        ["hidden"] = string.Join(",", train.Hidden),
+                        ["epochs"] = Config.TrainingEpochs.ToString(CultureInfo.InvariantCulture),
+                        ["seed"] = Config.Seed.ToString(CultureInfo.InvariantCulture),
+                        ["training_window_days"] = Config.TrainingWindowDays.ToString(CultureInfo.InvariantCulture),
+                        ["validation_window_days"] = Config.ValidationWindowDays.ToString(CultureInfo.InvariantCulture),
+                        ["training_range"] = $"{Date(panel, trained.TrainStart)}..{Date(panel, trained.TrainEnd)}",
+                        ["data_snapshot"] = trained.SnapshotId,
+                        ["compute_backend"] = trained.Backend,
+                        ["run_id"] = runId,
+                        [IdempotencyParameter] = idempotencyKey,
+                        [MonitoringNames.ReferenceParameter] = monitoringReference,
+                    },
+                    artifact,
+                    sha)
+                {
+                    Tags = new Dictionary<string, string> { ["universe"] = Config.Universe, ["gate"] = gate.Passed ? "pass" : "fail" },
+                    Lineage = new ModelLineage(
+                        trained.SnapshotId,
+                        LineageHashes.FeatureSetVersion(),
+                        LineageHashes.ConfigHash(Config),
+                        CodeVersion.Current,
+                        Config.Seed,
+                        DateOnly.ParseExact(Date(panel, trained.TrainStart), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        DateOnly.ParseExact(Date(panel, trained.TrainEnd), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        parent)
+                    {
+                        ConfigJson = LineageHashes.CanonicalConfig(Config),
+                    },
+                });
+                return (version, $"{version.ModelName} version {version.Version} ({version.Status}), artifact {Path.GetFileName(artifact)}");
+            },
+            (version, dir) => File.WriteAllText(Path.Combine(dir, "version.json"), JsonSerializer.Serialize(new RegisterMeta(version.ModelName, version.Version, version.ArtifactSha256))),
+            dir =>
+            {
+                // The registry is the truth: the stored note is used only while the version it names still carries this key.
+                var meta = JsonSerializer.Deserialize<RegisterMeta>(File.ReadAllText(Path.Combine(dir, "version.json")))!;
+                var version = FindRegistered(registry, idempotencyKey);
+                return version is not null && version.Version == meta.Version && version.ArtifactSha256 == meta.ArtifactSha256
+                    ? (version, $"{version.ModelName} version {version.Version} ({version.Status}) already registered for these inputs; no new version")
+                    : null;
+            });
+    }
+
+    /// <summary>deploy: safe to repeat — never promotes a version trained as of an earlier date than production's, and rewrites the as-of's signals identically.</summary>
+    private string? Deploy(StageRunner runner, ModelRegistry registry, ModelVersion registered, GateDecision gate, DateOnly asOf)
+    {
+        if (!gate.Passed)
+        {
+            runner.Skip("deploy", "the gate rejected the model; the previous deployment stays");
+            return null;
+        }
+
+        if (registry.GetAlias(registered.ModelName, ModelRegistry.Production)?.Version is int holder
+            && registry.GetVersion(registered.ModelName, holder) is var production
+            && production.AsOf > registered.AsOf)
+        {
+            // A run of an older date (a backfill, or a rerun) must not take production back to an older model, nor
+            // score its date with a model trained later.
+            runner.Skip("deploy", $"production holds v{holder}, trained as of {production.AsOf:yyyy-MM-dd}, later than this version's {registered.AsOf:yyyy-MM-dd}; v{registered.Version} is not promoted and the date's signals are left as they are");
+            return null;
+        }
+
+        return runner.Run("deploy", () =>
+        {
+            var current = registry.GetAlias(registered.ModelName, ModelRegistry.Production)?.Version;
+            string move;
+            if (current == registered.Version)
+            {
+                move = $"production already v{registered.Version}";
+            }
+            else
+            {
+                var promotion = registry.Promote(registered.ModelName, registered.Version, ModelRegistry.Production);
+                move = $"production {(promotion.PreviousVersion is int p ? $"v{p}" : "none")} → v{registered.Version}";
+            }
+
+            var inference = BatchInference.Run(registry, WorkingDirectory, registered.ModelName, asOf);
+            return (inference.CsvPath, $"{move}; signals for {asOf:yyyy-MM-dd} from {inference.ModelName} v{inference.Version} ({inference.Rows.Count} symbols) → {inference.CsvPath} (+ .parquet, .arrow, signals table)");
+        });
+    }
+
+    /// <summary>monitor: feature drift (PSI) of the last weeks against the training window; read-only apart from alerts in the audit trail.</summary>
+    private IReadOnlyList<FeatureDrift> Monitor(StageRunner runner, ModelRegistry registry, string runId, Panel panel, RunWindows windows) =>
+        runner.Run("monitor", () =>
+        {
+            int t = panel.T, n = panel.N;
+            var list = new List<FeatureDrift>();
+            foreach (var name in SkeletonFeatureSet.Names)
+            {
+                var values = panel.Field(name);
+                var reference = values.AsSpan(windows.TrainStart * n, (windows.TrainEnd - windows.TrainStart + 1) * n);
+                var current = values.AsSpan((t - MonitorWindow) * n, MonitorWindow * n);
+                var psi = PopulationStability.Psi(reference, current);
+                list.Add(new FeatureDrift(name, psi, PopulationStability.Level(psi)));
+            }
+
+            foreach (var alert in list.Where(d => d.Level == "alert"))
+            {
+                registry.Audit.Append("monitor.alert", new { run_id = runId, model = Config.ModelName, kind = "feature_drift", feature = alert.Feature, psi = alert.Psi, threshold = 0.2 });
+            }
+
+            return ((IReadOnlyList<FeatureDrift>)list, "PSI vs training: " + string.Join(", ", list.Select(d => $"{d.Feature} {d.Psi:0.000} {d.Level}")));
+        });
+
+    private string WriteReport(string runId, TrainedModel trained, ValidationOutcome validation, GateDecision gate, ModelVersion version, IReadOnlyList<FeatureDrift> drift, IReadOnlyList<StageRecord> stages) =>
+        RunReport.Write(
+            Path.Combine(WorkingDirectory, "reports", $"{Config.ModelName}_{trained.AsOf:yyyy-MM-dd}_{runId}.html"),
+            Config,
+            runId,
+            trained,
+            validation,
+            gate,
+            version,
+            drift,
+            stages);
+
+    internal static string Date(Panel panel, int index) => DateOnly.FromDateTime(panel.Timestamps[index]).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The given rows' (t, symbol) cells whose features and target are all finite, as a row-major matrix.</summary>
+    private static (float[] X, float[] Y, int Rows) Samples(float[][] inputs, float[] target, IReadOnlyList<int> rows, int n)
     {
         var columns = inputs.Length;
         var x = new List<float>();
         var y = new List<float>();
-        for (var i = from; i <= to; i++)
+        foreach (var i in rows)
         {
             for (var j = 0; j < n; j++)
             {
@@ -400,22 +861,12 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         return ([.. x], [.. y], y.Count);
     }
 
-    private string WriteRunRecord(string runId, DateOnly asOf, IReadOnlyList<StageRecord> stages, ModelVersion version, GateDecision gate)
-    {
-        var dir = Path.Combine(WorkingDirectory, "runs");
-        Directory.CreateDirectory(dir);
-        var path = Path.Combine(dir, $"{runId}.json");
-        var json = JsonSerializer.Serialize(new
-        {
-            run_id = runId,
-            as_of = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            config = Config,
-            model = version.ModelName,
-            version = version.Version,
-            gate = new { passed = gate.Passed, rules = gate.Rules },
-            stages,
-        }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
-        AtomicFile.WriteAllText(path, json);
-        return path;
-    }
+    private sealed record PrepareMeta(string SnapshotId);
+
+    private sealed record FeaturesMeta(string Backend, string FeatureSetVersion);
+
+    /// <summary>Only what the weights determine: timings stay out, so recomputing an output reproduces its hash.</summary>
+    private sealed record TrainMeta(double[] EpochLoss, string Device, int Rows, int[] Hidden);
+
+    private sealed record RegisterMeta(string ModelName, int Version, string ArtifactSha256);
 }
