@@ -100,8 +100,10 @@ public class DriftKernelsTests
         var rng = new Random(11);
         for (var trial = 0; trial < 200; trial++)
         {
-            // Small integer-valued samples tie often, within and across the samples.
-            var reference = Enumerable.Range(0, rng.Next(1, 30)).Select(_ => (double)rng.Next(0, 8)).Order().ToArray();
+            // Small integer-valued samples tie often, within and across the samples; every other trial has long
+            // runs of equal reference values (a discrete feature).
+            var levels = trial % 2 == 0 ? 8 : 2;
+            var reference = Enumerable.Range(0, rng.Next(1, 60)).Select(_ => (double)rng.Next(0, levels)).Order().ToArray();
             var current = Enumerable.Range(0, rng.Next(1, 40)).Select(_ => rng.Next(10) == 0 ? float.NaN : rng.Next(-1, 10)).ToArray();
             var finite = current.Where(float.IsFinite).Select(x => (double)x).ToArray();
             var d = DriftKernels.KsStatistic(reference, current, finite.Length);
