@@ -7,13 +7,16 @@ namespace QuantPipeline.Orchestrator.Reports;
 /// <summary>
 /// Draws the report's charts as PNG images with ScottPlot: equity, drawdown, IC with its rolling mean, and PSI per
 /// feature with the warn and alert levels. Every chart is <see cref="Width"/> × <see cref="Height"/> pixels, dates on
-/// the x axis; non-finite points are left out (a rolling mean is undefined until its window fills).
+/// the x axis; non-finite points are left out (a rolling mean is undefined until its window fills). Charts are drawn
+/// one at a time: ScottPlot keeps its font resolvers and typeface cache in static state.
 /// </summary>
 public static class ReportCharts
 {
     public const int Width = 960;
 
     public const int Height = 320;
+
+    private static readonly Lock Gate = new();
 
     private static readonly Color[] Palette =
     [
@@ -22,10 +25,20 @@ public static class ReportCharts
         Color.FromHex("#bcbd22"), Color.FromHex("#17becf"),
     ];
 
-    public static byte[] Equity(EquityCurve curve)
+    public static byte[] Equity(EquityCurve curve) => Locked(() => DrawEquity(curve));
+
+    public static byte[] Drawdown(EquityCurve curve) => Locked(() => DrawDrawdown(curve));
+
+    /// <summary>A daily series (IC or Rank IC) drawn thin, with its trailing mean over <paramref name="window"/> periods drawn bold; null when it has no finite value.</summary>
+    public static byte[]? WithRollingMean(ReportSeries series, int window, string title) => Locked(() => DrawWithRollingMean(series, window, title));
+
+    /// <summary>PSI over time, one line per series, with dashed lines at the warn and alert levels; null when no series has a finite value.</summary>
+    public static byte[]? Psi(IReadOnlyList<ReportSeries> series, double warn, double alert) => Locked(() => DrawPsi(series, warn, alert));
+
+    private static byte[] DrawEquity(EquityCurve curve)
     {
         ArgumentNullException.ThrowIfNull(curve);
-        var plot = NewPlot("Equity (compounded, start = 1)", "equity");
+        using var plot = NewPlot("Equity (compounded, start = 1)", "equity");
         Line(plot, curve.Dates, curve.Equity, string.Empty, Palette[0], 2f);
         var start = plot.Add.HorizontalLine(1.0);
         start.Color = Colors.Gray;
@@ -34,10 +47,10 @@ public static class ReportCharts
         return Png(plot);
     }
 
-    public static byte[] Drawdown(EquityCurve curve)
+    private static byte[] DrawDrawdown(EquityCurve curve)
     {
         ArgumentNullException.ThrowIfNull(curve);
-        var plot = NewPlot("Drawdown from the running peak", "drawdown");
+        using var plot = NewPlot("Drawdown from the running peak", "drawdown");
         var line = Line(plot, curve.Dates, curve.Drawdowns, string.Empty, Palette[3], 1.5f);
         if (line is not null)
         {
@@ -49,8 +62,7 @@ public static class ReportCharts
         return Png(plot);
     }
 
-    /// <summary>A daily series (IC or Rank IC) drawn thin, with its trailing mean over <paramref name="window"/> periods drawn bold.</summary>
-    public static byte[]? WithRollingMean(ReportSeries series, int window, string title)
+    private static byte[]? DrawWithRollingMean(ReportSeries series, int window, string title)
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
@@ -60,7 +72,7 @@ public static class ReportCharts
             return null;
         }
 
-        var plot = NewPlot(title, series.Name);
+        using var plot = NewPlot(title, series.Name);
         var zero = plot.Add.HorizontalLine(0.0);
         zero.Color = Colors.Gray;
         zero.LineWidth = 1;
@@ -72,8 +84,7 @@ public static class ReportCharts
         return Png(plot);
     }
 
-    /// <summary>PSI over time, one line per series, with dashed lines at the warn and alert levels.</summary>
-    public static byte[]? Psi(IReadOnlyList<ReportSeries> series, double warn, double alert)
+    private static byte[]? DrawPsi(IReadOnlyList<ReportSeries> series, double warn, double alert)
     {
         ArgumentNullException.ThrowIfNull(series);
         if (!series.Any(s => s.Values.Any(double.IsFinite)))
@@ -81,7 +92,7 @@ public static class ReportCharts
             return null;
         }
 
-        var plot = NewPlot("Population stability index against the training reference", "PSI");
+        using var plot = NewPlot("Population stability index against the training reference", "PSI");
         for (var i = 0; i < series.Count; i++)
         {
             Line(plot, series[i].Dates, [.. series[i].Values], series[i].Name, Palette[i % Palette.Length], 1.8f);
@@ -151,4 +162,12 @@ public static class ReportCharts
     private static string Percent(double value) => value.ToString("0.#%", CultureInfo.InvariantCulture);
 
     private static byte[] Png(Plot plot) => plot.GetImageBytes(Width, Height, ImageFormat.Png);
+
+    private static T Locked<T>(Func<T> draw)
+    {
+        lock (Gate)
+        {
+            return draw();
+        }
+    }
 }

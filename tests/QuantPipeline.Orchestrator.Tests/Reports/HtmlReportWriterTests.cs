@@ -31,6 +31,16 @@ public sealed class HtmlReportWriterTests : IDisposable
     }
 
     [Fact]
+    public void Reports_rendered_in_parallel_equal_the_one_rendered_alone()
+    {
+        var document = FullDocument() with { GeneratedUtc = new DateTime(2024, 6, 28, 12, 0, 0, DateTimeKind.Utc) };
+        var alone = HtmlReportWriter.Render(document);
+        var parallel = new string[4];
+        Parallel.For(0, parallel.Length, i => parallel[i] = HtmlReportWriter.Render(document));
+        Assert.All(parallel, html => Assert.Equal(alone, html));
+    }
+
+    [Fact]
     public void The_report_is_self_contained()
     {
         var html = HtmlReportWriter.Render(FullDocument());
