@@ -13,7 +13,7 @@ public sealed class MonitorCliTests : IDisposable
     {
         var (exit, output, _) = Qp("monitor", "--help");
         Assert.Equal(0, exit);
-        foreach (var option in new[] { "--as-of", "--workdir", "--json", "--webhook", "--retrain", "--policy", "--sessions", "Examples" })
+        foreach (var option in new[] { "--as-of", "--workdir", "--json", "--webhook", "--retrain", "--policy", "--sessions", "--report", "Examples" })
         {
             Assert.Contains(option, output);
         }

@@ -7,6 +7,7 @@ using QuantPipeline.Orchestrator.Monitoring;
 using QuantPipeline.Orchestrator.Monitoring.Alerts;
 using QuantPipeline.Orchestrator.Monitoring.Audit;
 using QuantPipeline.Orchestrator.Pipeline;
+using QuantPipeline.Orchestrator.Reports;
 
 namespace QuantPipeline.Cli.Commands;
 
@@ -26,6 +27,7 @@ public static class MonitorCommand
         var webhook = new Option<Uri?>("--webhook") { Description = "Also POST every alert as JSON to this URL (5 s timeout, 4 tries with exponential backoff)." };
         var retrain = new Option<bool>("--retrain") { Description = "When the retrain policy says so, run the pipeline for the as-of; the new version deploys only if it passes the gate." };
         var sessions = new Option<FileInfo?>("--sessions") { Description = "Expected trading sessions, one yyyy-MM-dd date per line (a market calendar's sessions); weekdays when left out." };
+        var report = new Option<FileInfo?>("--report") { Description = "Also write the monitoring report (HTML: PSI over time per feature, realised IC and Rank IC over time, live equity and drawdown, drift table, alerts) to this file." };
         var policy = new Option<FileInfo?>("--policy") { Description = "Retrain policy JSON (drift_psi_threshold, drift_min_features, decay_ic_threshold, decay_sessions, retrain_on_change_point, schedule); replaces the configuration's monitoring.retrain section." };
         var command = new Command(
             "monitor",
@@ -44,9 +46,10 @@ public static class MonitorCommand
               qp monitor --as-of 2023-12-29 --workdir /tmp/qp --json
               qp monitor --as-of 2023-12-29 --config qp.yaml --set monitoring.psi_alert=0.3
               qp monitor --as-of 2023-12-29 --retrain --policy policy.json
+              qp monitor --as-of 2023-12-29 --report monitoring.html
             """)
         {
-            asOf, json, webhook, retrain, policy, sessions,
+            asOf, json, webhook, retrain, policy, sessions, report,
         };
         config.AddTo(command);
         command.SetAction(parse =>
@@ -70,12 +73,13 @@ public static class MonitorCommand
                 parse.GetValue(retrain),
                 parse.GetValue(policy),
                 parse.GetValue(sessions),
-                loaded);
+                loaded,
+                parse.GetValue(report));
         });
         return command;
     }
 
-    public static int Run(string asOfText, DirectoryInfo workdir, bool json, Uri? webhook, bool retrain, FileInfo? policyFile, FileInfo? sessionsFile = null, PipelineConfig? config = null)
+    public static int Run(string asOfText, DirectoryInfo workdir, bool json, Uri? webhook, bool retrain, FileInfo? policyFile, FileInfo? sessionsFile = null, PipelineConfig? config = null, FileInfo? report = null)
     {
         ArgumentNullException.ThrowIfNull(workdir);
         if (!DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf))
@@ -105,6 +109,7 @@ public static class MonitorCommand
                 retrainPolicy,
                 retrain ? RetrainTrigger.ForPipeline(new ProductionPipeline(config, workdir.FullName), audit, paths.Retrains) : null);
             var result = cycle.RunAsync(asOf).GetAwaiter().GetResult();
+            var reportPath = report is null ? null : HtmlReportWriter.Write(MonitoringReport.Build([result.Monitoring], options, result.Decision), report.FullName);
             if (json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(result, JsonOutput));
@@ -112,6 +117,12 @@ public static class MonitorCommand
             else
             {
                 PrintText(result);
+            }
+
+            if (reportPath is not null)
+            {
+                // Standard error keeps --json output a single JSON document.
+                (json ? Console.Error : Console.Out).WriteLine($"report: {reportPath}");
             }
 
             return result.Retrain?.Error is null ? 0 : 1;

@@ -58,12 +58,11 @@ public sealed class ModelMonitor(PipelineConfig config, string workingDirectory,
         var firstRow = Math.Max(0, t - 1 - Options.DecayHistorySessions);
         var predictions = Predict(model, inputs, firstRow, t - 1, n);
 
+        // One [series × cells] block per question, features then predictions, for the batched drift kernels.
+        FeatureReference[] watched = [.. reference.Features, reference.Prediction];
         var driftFrom = Math.Max(0, t - Options.DriftWindowSessions);
-        var currentColumns = reference.Features
-            .Select(r => panel.Field(r.Name).AsSpan(driftFrom * n, (t - driftFrom) * n).ToArray())
-            .Append(predictions.AsSpan((driftFrom - firstRow) * n, (t - driftFrom) * n).ToArray())
-            .ToList();
-        var drift = DriftCalculator.Compute([.. reference.Features, reference.Prediction], currentColumns, Options.Drift);
+        var drift = DriftKernels.Compute(watched, Block(panel, watched, predictions, firstRow, driftFrom), (t - driftFrom) * n, Options.Drift);
+        var psiHistory = History(panel, watched, predictions, firstRow);
 
         var decay = Decay(panel, predictions, label, firstRow, reference);
         var windowStart = WeekdayOrCalendarStart(asOf);
@@ -80,7 +79,10 @@ public sealed class ModelMonitor(PipelineConfig config, string workingDirectory,
             drift,
             decay,
             quality,
-            alerts);
+            alerts)
+        {
+            PsiHistory = psiHistory,
+        };
     }
 
     /// <summary>
@@ -143,6 +145,34 @@ public sealed class ModelMonitor(PipelineConfig config, string workingDirectory,
         network.load(model.ArtifactPath);
         network.eval();
         return ModelInputs.Predict(network, inputs, from, to, n);
+    }
+
+    /// <summary>Rows [from, T) of each watched feature field, then the predictions over the same rows.</summary>
+    private static float[] Block(Panel panel, FeatureReference[] watched, float[] predictions, int firstRow, int from)
+    {
+        var cells = (panel.T - from) * panel.N;
+        var block = new float[watched.Length * cells];
+        for (var f = 0; f < watched.Length - 1; f++)
+        {
+            panel.Field(watched[f].Name).AsSpan(from * panel.N, cells).CopyTo(block.AsSpan(f * cells));
+        }
+
+        predictions.AsSpan((from - firstRow) * panel.N, cells).CopyTo(block.AsSpan((watched.Length - 1) * cells));
+        return block;
+    }
+
+    /// <summary>PSI of the trailing drift window at every session of the decay history once a full window has passed.</summary>
+    private PsiHistory History(Panel panel, FeatureReference[] watched, float[] predictions, int firstRow)
+    {
+        var rows = panel.T - firstRow;
+        var window = Options.DriftWindowSessions;
+        var psi = DriftKernels.RollingPsi(watched, Block(panel, watched, predictions, firstRow, firstRow), rows, panel.N, window);
+        var first = Math.Min(window - 1, rows);
+        return new PsiHistory(
+            [.. Enumerable.Range(firstRow + first, rows - first).Select(i => Date(panel, i))],
+            [.. watched.Select(w => w.Name)],
+            [.. psi.Select(series => series[first..])],
+            window);
     }
 
     private DecayFigures Decay(Panel panel, float[] predictions, float[] label, int firstRow, MonitoringReference reference)

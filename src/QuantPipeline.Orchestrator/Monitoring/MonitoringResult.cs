@@ -27,6 +27,7 @@ public sealed record DecayFigures(
     DateOnly? ChangeDate);
 
 /// <summary>Everything one monitoring run found for the production model at an as-of date.</summary>
+/// <remarks><see cref="PsiHistory"/> is null for results built elsewhere than by <see cref="ModelMonitor"/>.</remarks>
 public sealed record MonitoringResult(
     string ModelName,
     int ModelVersion,
@@ -37,4 +38,7 @@ public sealed record MonitoringResult(
     IReadOnlyList<DriftFigures> Drift,
     DecayFigures Decay,
     DataQualityReport DataQuality,
-    IReadOnlyList<Alert> Alerts);
+    IReadOnlyList<Alert> Alerts)
+{
+    public PsiHistory? PsiHistory { get; init; }
+}

@@ -42,6 +42,18 @@ public sealed record ReportDocument
     /// <summary>Monitoring: PSI over time, one series per feature (and one for predictions).</summary>
     public IReadOnlyList<ReportSeries> Psi { get; init; } = [];
 
+    /// <summary>PSI level drawn as the warning line of the PSI chart.</summary>
+    public double PsiWarn { get; init; } = 0.1;
+
+    /// <summary>PSI level drawn as the alert line of the PSI chart.</summary>
+    public double PsiAlert { get; init; } = 0.2;
+
+    /// <summary>Periods in the trailing mean drawn over the IC and Rank IC series.</summary>
+    public int IcRollingWindow { get; init; } = 21;
+
+    /// <summary>Text shown above the monitoring charts (which model, which reference, which window).</summary>
+    public string? MonitoringSummary { get; init; }
+
     public IReadOnlyList<ReportTable> Tables { get; init; } = [];
 
     public IReadOnlyList<StageRecord> Stages { get; init; } = [];
