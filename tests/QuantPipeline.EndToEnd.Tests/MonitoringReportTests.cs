@@ -25,6 +25,7 @@ public sealed class MonitoringReportTests : IDisposable
         TrainingEpochs = 2,
         MinSharpeThreshold = -100,
         MaxDrawdownThreshold = -1,
+        Exchange = "WEEKDAY", // the generator's bars fall on every weekday
     };
 
     private readonly string _dir = Directory.CreateTempSubdirectory("qp-monitor-report-").FullName;
@@ -38,6 +39,8 @@ public sealed class MonitoringReportTests : IDisposable
             store.IngestDailyBars(RegimeChange.Apply(SyntheticDailyMarket.Generate(market), new RegimeChangeOptions { From = new DateOnly(2022, 1, 17), VolatilityMultiplier = 3, VolumeMultiplier = 0.3 }));
         }
 
+        // The working folder's qp.yaml holds the test's configuration, so qp monitor below reads it as a user's would.
+        File.WriteAllText(Path.Combine(_dir, "qp.yaml"), DefaultConfigFile.Text(Config));
         Assert.Equal(1, new ProductionPipeline(Config, _dir).Run(BeforeChange).Version);
         var monitor = new ModelMonitor(Config, _dir);
         var before = monitor.Run(BeforeChange);

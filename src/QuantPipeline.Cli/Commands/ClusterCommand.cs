@@ -18,14 +18,14 @@ public static class ClusterCommand
         var command = new Command(
             "cluster",
             """
-            Scale-out on a Microsoft Orleans cluster: feature shards, backtest sweep chunks and backfill retrains run as
-            units on worker silos. Silos and clients find each other through a membership table in PostgreSQL or Redis.
+            Runs worker silos of a Microsoft Orleans cluster and shows what they do.
+            Feature shards, backtest sweep chunks and backfill retrains run as units on worker silos. Silos and
+            clients find each other through a membership table in PostgreSQL or Redis.
 
             Examples:
               qp cluster silo --cluster-id research --membership postgresql://qp@db:5432/qp --shared /mnt/qp --address 10.0.0.5 --gpu
               qp cluster status --cluster-id research --membership postgresql://qp@db:5432/qp
-              qp features --store /mnt/qp/market.duckdb --set alpha158 --as-of 2024-06-28 --from 2015-01-02 --out f.arrow \
-                 --cluster research --membership postgresql://qp@db:5432/qp --shared /mnt/qp --shard-rows 250
+              qp features --store /mnt/qp/market.duckdb --set alpha158 --as-of 2024-06-28 --out f.arrow --cluster research --membership postgresql://qp@db:5432/qp --shared /mnt/qp
             """);
         command.Subcommands.Add(Silo());
         command.Subcommands.Add(Status());
@@ -44,7 +44,16 @@ public static class ClusterCommand
         var slots = new Option<int>("--slots") { Description = "Units run at once (default: processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var name = new Option<string?>("--name") { Description = "Silo name shown by `qp cluster status` (default: host name and port)." };
         var probe = new Option<double>("--probe-timeout") { Description = "Seconds per liveness probe; a silo missing 3 in a row is declared dead and its work moves.", DefaultValueFactory = _ => 5 };
-        var command = new Command("silo", "Starts a worker silo and runs until stopped (Ctrl+C or SIGTERM).")
+        var command = new Command(
+            "silo",
+            """
+            Starts a worker silo and runs until stopped (Ctrl+C or SIGTERM).
+            The silo listens only on --address, joins the membership of --cluster-id and runs units from the shared path.
+
+            Examples:
+              qp cluster silo --cluster-id research --membership postgresql://qp@db:5432/qp --shared /mnt/qp --address 10.0.0.5
+              qp cluster silo --cluster-id research --membership postgresql://qp@db:5432/qp --shared /mnt/qp --address 10.0.0.6 --gpu
+            """)
         {
             clusterId, membership, shared, gpu, address, port, gatewayPort, slots, name, probe,
         };
@@ -95,7 +104,14 @@ public static class ClusterCommand
     {
         var clusterId = new Option<string>("--cluster-id") { Description = "The cluster to inspect.", Required = true };
         var membership = new Option<string>("--membership") { Description = "Membership store: postgresql://… or redis://….", Required = true };
-        var command = new Command("status", "Lists the silos of a cluster (membership status, GPU, slots) and the units each is running.")
+        var command = new Command(
+            "status",
+            """
+            Lists the silos of a cluster (membership status, GPU, slots) and the units each is running.
+
+            Examples:
+              qp cluster status --cluster-id research --membership postgresql://qp@db:5432/qp
+            """)
         {
             clusterId, membership,
         };

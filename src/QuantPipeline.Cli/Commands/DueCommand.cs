@@ -17,7 +17,8 @@ public static class DueCommand
         var command = new Command(
             "due",
             $"""
-            Lists the scheduled retrain dates (the first session of each day, week, month or quarter on the configured
+            Lists the scheduled retrain dates up to the as-of that have no completed run yet.
+            Scheduled dates are the first session of each day, week, month or quarter on the configured
             exchange calendar: 'exchange' and 'retraining_frequency') up to the as-of that have no completed run of
             this model and configuration in the working folder, one ISO date per line, oldest first. Run each with
             'qp run --as-of DATE'; nothing printed means nothing is due.

@@ -31,7 +31,7 @@ public static class SweepCommand
             """
             Runs a grid of backtest variants and writes their metrics (Sharpe and annual figures use --periods-per-year).
 
-            Example:
+            Examples:
               qp sweep --inputs bt.arrow --quantile 0.1,0.2 --commission-bps 0,5 --delay 0,1 --rebalance 1,5 --out sweep.csv
             """)
         {
