@@ -63,13 +63,13 @@ internal static partial class GpuKernels
                 for (var q = start; q <= i; q++)
                 {
                     var y = c[q * n + j];
-                    if (!float.IsNaN(y) && (highAt < 0 || y > high))
+                    if (!Missing(y) && (highAt < 0 || y > high))
                     {
                         high = y;
                         highAt = q;
                     }
 
-                    if (!float.IsNaN(y) && (lowAt < 0 || y < low))
+                    if (!Missing(y) && (lowAt < 0 || y < low))
                     {
                         low = y;
                         lowAt = q;
@@ -79,13 +79,13 @@ internal static partial class GpuKernels
             else
             {
                 var x = c[i * n + j];
-                if (!float.IsNaN(x) && x > high)
+                if (!Missing(x) && x > high)
                 {
                     high = x;
                     highAt = i;
                 }
 
-                if (!float.IsNaN(x) && x < low)
+                if (!Missing(x) && x < low)
                 {
                     low = x;
                     lowAt = i;

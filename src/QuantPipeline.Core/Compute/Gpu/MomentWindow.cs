@@ -21,7 +21,7 @@ internal struct MomentWindow
 
     public void Add(float y)
     {
-        if (float.IsNaN(y))
+        if (GpuKernels.Missing(y))
         {
             return;
         }
@@ -39,7 +39,7 @@ internal struct MomentWindow
 
     public void Remove(float y)
     {
-        if (float.IsNaN(y))
+        if (GpuKernels.Missing(y))
         {
             return;
         }
