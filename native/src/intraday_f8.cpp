@@ -10,31 +10,19 @@
 #include <memory>
 
 #include "common.hpp"
+#include "intraday_f8.hpp"
 
+namespace qp {
 namespace {
 
 using qp::kNaN;
 using qp::kNaNf;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kRecomputeRatio = 65536.0;
-constexpr double kNearOne = 1e-24;
-
-// Symbols per block: the state below (23 float64 per symbol, 47 KB) and the extrema suffixes stay in L1/L2, and
-// each row's slice is a 1 KB run per stream, long enough for the prefetchers.
-constexpr int64_t kBlock = 256;
-
-struct Moments {
-  double shift[kBlock], s1[kBlock], s2[kBlock], count[kBlock], peak[kBlock];
-};
-
-struct BlockState {
-  Moments close, ret, vol;
-  double ewm_mean[kBlock], ewm_weight[kBlock];
-  double gain[kBlock], loss[kBlock], rsi_weight[kBlock], rsi_count[kBlock];
-  double prefix_max[kBlock], prefix_min[kBlock];
-  int32_t recompute[kBlock];
-};
+using f8::BlockState;
+using f8::kBlock;
+using f8::Moments;
+using f8::Row;
 
 struct F8Args {
   const float* close;
@@ -46,63 +34,21 @@ struct F8Args {
   double ewm_alpha;
 };
 
-// One row of one block: pointers already at the block's first symbol.
-struct Row {
-  const float* close;      // c[i]
-  const float* close_old;  // c[i - window] (null before row window)
-  const float* close_prev; // c[i - 1] (null at row 0)
-  const float* volume;
-  const float* volume_old;
-  const float* ret_old;    // ret_1[i - window]
-  const float* suffix_max; // suffix extrema of the previous segment at this row's offset (null: none)
-  const float* suffix_min;
-  float* out[10];
-  bool leaving, segment_start;
-};
-
 inline bool finite(double x) { return x - x == 0.0; }
-
-// One step of a shifted running moment series, as the managed kernel's Moments(): returns the window count and
-// gives x - shift, the window's sum of (x - shift) and k*M2 (clamped at 0); `recompute` is set when cancellation
-// may have cost precision.
-inline __attribute__((always_inline)) double moment_step(Moments& m, int64_t j, double x, double y, bool leaving, double& deviation,
-                                                        double& sum, double& scaled_m2, bool& recompute) {
-  const double c = m.shift[j];
-  double a = m.s1[j], b = m.s2[j], k = m.count[j], p = m.peak[j];
-  deviation = x - c;
-  const bool fx = finite(x);
-  const double dx = fx ? deviation : 0.0;
-  const double dx2 = dx * dx;
-  a = a + dx;
-  b = b + dx2;
-  k = k + (fx ? 1.0 : 0.0);
-  p = p > dx2 ? p : dx2;
-  if (leaving) {
-    const bool fy = finite(y);
-    const double dy = fy ? y - c : 0.0;
-    a = a - dy;
-    b = b - dy * dy;
-    k = k - (fy ? 1.0 : 0.0);
-  }
-  const bool non_empty = k > 0.0;
-  a = non_empty ? a : 0.0;
-  b = non_empty ? b : 0.0;
-  p = non_empty ? p : 0.0;
-  const double km2 = b * k - a * a;
-  recompute = non_empty && (p * k) * k > kRecomputeRatio * km2;
-  m.s1[j] = a;
-  m.s2[j] = b;
-  m.count[j] = k;
-  m.peak[j] = p;
-  sum = a;
-  scaled_m2 = km2 > 0.0 ? km2 : 0.0;
-  return k;
-}
 
 // sqrt((k - 1) / (k * kM2)): z = u * this for u = k * (x - mean) (ddof 1).
 inline double scaled_inverse_std(double k, double scaled_m2) { return std::sqrt((k - 1.0) / (k * scaled_m2)); }
 
 inline double sample_std(double k, double scaled_m2) { return std::sqrt(scaled_m2 / (k * (k - 1.0))); }
+
+// The row sweep built for the widest instruction set this CPU has.
+using SweepRow = bool (*)(const Row&, BlockState&, int64_t, const f8::SweepConstants&);
+SweepRow pick_sweep_row() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return f8::sweep_row_avx512;
+  if (__builtin_cpu_supports("avx2")) return f8::sweep_row_avx2;
+  return f8::sweep_row_base;
+}
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void returns_row(const float* now, const float* then, float* dst, int64_t nb) {
@@ -136,132 +82,6 @@ void suffixes(const float* row, int64_t n, int32_t window, int64_t nb, float* su
       smin[j] = static_cast<float>(h0 < sn ? h0 : sn);
     }
   }
-}
-
-// The nine time-series features of one row of a block; returns whether any lane needs an exact recompute.
-__attribute__((target_clones("avx512f", "avx2", "default")))
-bool sweep_row(const Row& r, BlockState& s, int64_t nb, double window, double rsi_period, double ewm_decay, double rsi_decay,
-               double rsi_alpha) {
-  const bool leaving = r.leaving;
-  const bool segment_start = r.segment_start;
-  const bool combine = r.suffix_max != nullptr;
-  float* __restrict ret1 = r.out[0];
-  float* __restrict ma_ratio = r.out[1];
-  float* __restrict vol = r.out[2];
-  float* __restrict z_close = r.out[3];
-  float* __restrict ewma = r.out[4];
-  float* __restrict max_ratio = r.out[5];
-  float* __restrict min_ratio = r.out[6];
-  float* __restrict z_volume = r.out[7];
-  float* __restrict rsi = r.out[9];
-  int32_t any = 0;
-#pragma omp simd reduction(| : any)
-  for (int64_t j = 0; j < nb; ++j) {
-    const double x = r.close[j];
-    const bool fx = finite(x);
-
-    // Close: moments, mean ratio and z-score. With u = k(x - mean) = k(x - shift) - sum: (mean - x)/x = -u/(kx)
-    // and z = u * sqrt((k - 1)/(k kM2)); one division serves the four ratios to x.
-    const double y = leaving ? static_cast<double>(r.close_old[j]) : kNaN;
-    double dc, s1c, m2c;
-    bool rec_c;
-    const double kc = moment_step(s.close, j, x, y, leaving, dc, s1c, m2c, rec_c);
-    const bool valid_c = kc >= window;
-    const double u = kc * dc - s1c;
-    const double over_kx = 1.0 / (kc * x);
-    const double rc = kc * over_kx;
-    ma_ratio[j] = static_cast<float>(valid_c ? 0.0 - u * over_kx : kNaN);
-    z_close[j] = static_cast<float>(valid_c ? u * scaled_inverse_std(kc, m2c) : kNaN);
-
-    // Extrema: prefix of this segment joined with the previous segment's suffix.
-    double hmax = segment_start ? -kInf : s.prefix_max[j];
-    double hmin = segment_start ? kInf : s.prefix_min[j];
-    const double xmax = fx ? x : -kInf;
-    const double xmin = fx ? x : kInf;
-    hmax = hmax > xmax ? hmax : xmax;
-    hmin = hmin < xmin ? hmin : xmin;
-    s.prefix_max[j] = hmax;
-    s.prefix_min[j] = hmin;
-    if (combine) {
-      const double smax = r.suffix_max[j];
-      const double smin = r.suffix_min[j];
-      hmax = hmax > smax ? hmax : smax;
-      hmin = hmin < smin ? hmin : smin;
-    }
-    max_ratio[j] = static_cast<float>(valid_c ? hmax * rc : kNaN);
-    min_ratio[j] = static_cast<float>(valid_c ? hmin * rc : kNaN);
-
-    // 1-bar return: moments (std) and pandas' EWM with adjust = true.
-    const double ret = ret1[j];
-    const double ret_y = leaving ? static_cast<double>(r.ret_old[j]) : kNaN;
-    double dr, s1r, m2r;
-    bool rec_r;
-    const double kr = moment_step(s.ret, j, ret, ret_y, leaving, dr, s1r, m2r, rec_r);
-    vol[j] = static_cast<float>(kr >= window ? sample_std(kr, m2r) : kNaN);
-
-    double em = s.ewm_mean[j], ew = s.ewm_weight[j];
-    const bool observed = finite(ret);
-    const bool started = finite(em);
-    ew = started ? ew * ewm_decay : ew;
-    const bool update = started && observed;
-    const double weighted = (ew * em + ret) / (ew + 1.0);
-    // pandas skips the update when the mean already equals x, which keeps constant series exact.
-    em = update ? (em != ret ? weighted : em) : em;
-    ew = update ? ew + 1.0 : ew;
-    em = started ? em : (observed ? ret : em);
-    s.ewm_mean[j] = em;
-    s.ewm_weight[j] = ew;
-    ewma[j] = static_cast<float>(em);
-
-    // Volume: z-score.
-    const double v = r.volume[j];
-    const double vy = leaving ? static_cast<double>(r.volume_old[j]) : kNaN;
-    double dv, s1v, m2v;
-    bool rec_v;
-    const double kv = moment_step(s.vol, j, v, vy, leaving, dv, s1v, m2v, rec_v);
-    const double uv = kv * dv - s1v;
-    z_volume[j] = static_cast<float>(kv >= window ? uv * scaled_inverse_std(kv, m2v) : kNaN);
-
-    // RSI: Wilder averages (alpha = 1/period, adjust = false) of the gains and losses of c[i] - c[i-1]. Both
-    // start at the first finite change and see the same observations, so they share one old weight and count.
-    const double previous = r.close_prev != nullptr ? static_cast<double>(r.close_prev[j]) : kNaN;
-    const double delta = x - previous;
-    const bool moved = finite(delta);
-    const double neg = 0.0 - delta;
-    const double up = moved ? (delta > 0.0 ? delta : 0.0) : kNaN;
-    const double down = moved ? (neg > 0.0 ? neg : 0.0) : kNaN;
-    double g = s.gain[j], d = s.loss[j], w = s.rsi_weight[j], kg = s.rsi_count[j];
-    const bool rsi_started = finite(g);
-    w = rsi_started ? w * rsi_decay : w;
-    const bool rsi_update = rsi_started && moved;
-    double gn = w * g + rsi_alpha * up;
-    double ln = w * d + rsi_alpha * down;
-    const double den = w + rsi_alpha;
-    // Without a NaN gap old_wt + alpha is exactly 1 and the division is skipped (the managed kernel skips it
-    // for a whole vector only when every lane is at 1, which gives the same values since x/1 = x).
-    const double off = den - 1.0;
-    const bool divide = off * off > kNearOne;
-    gn = divide ? gn / den : gn;
-    ln = divide ? ln / den : ln;
-    g = rsi_update ? (g != up ? gn : g) : g;
-    d = rsi_update ? (d != down ? ln : d) : d;
-    w = rsi_update ? 1.0 : w;
-    g = rsi_started ? g : (moved ? up : g);
-    d = rsi_started ? d : (moved ? down : d);
-    kg = kg + (moved ? 1.0 : 0.0);
-    s.gain[j] = g;
-    s.loss[j] = d;
-    s.rsi_weight[j] = w;
-    s.rsi_count[j] = kg;
-    const double total = g + d;
-    const double value = total > 0.0 ? (100.0 * g) / total : 50.0;
-    rsi[j] = static_cast<float>(kg >= rsi_period ? value : kNaN);
-
-    const int32_t flags = (rec_c ? 1 : 0) | (rec_r ? 2 : 0) | (rec_v ? 4 : 0);
-    s.recompute[j] = flags;
-    any |= flags;
-  }
-  return any != 0;
 }
 
 // Exact sums of one symbol's window ending at row i, shifted by its newest finite value.
@@ -298,7 +118,7 @@ void exact(const float* src, int64_t n, int64_t symbol, int64_t i, int32_t windo
 // Recomputes the flagged lanes' moment series exactly and rewrites the outputs that depend on them.
 void recompute_row(const F8Args& a, BlockState& s, int64_t j0, int64_t nb, int64_t i) {
   for (int64_t j = 0; j < nb; ++j) {
-    const int32_t flags = s.recompute[j];
+    const int64_t flags = s.recompute[j];
     if (flags == 0) continue;
     for (int series = 0; series < 3; ++series) {
       if ((flags & (1 << series)) == 0) continue;
@@ -349,27 +169,37 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
     s.prefix_max[j] = s.prefix_min[j] = 0.0;
     s.recompute[j] = 0;
   }
-  suffix.resize(static_cast<size_t>(2 * (w + 1) * nb));
+  // Suffix tables, then three filler rows: NaN, -inf and +inf.
+  suffix.resize(static_cast<size_t>((2 * (w + 1) + 3) * nb));
   float* suffix_max = suffix.data();
   float* suffix_min = suffix_max + (w + 1) * nb;
+  float* nan_row = suffix_min + (w + 1) * nb;
+  float* low_row = nan_row + nb;
+  float* high_row = low_row + nb;
+  std::fill(nan_row, nan_row + nb, kNaNf);
+  std::fill(low_row, low_row + nb, -std::numeric_limits<float>::infinity());
+  std::fill(high_row, high_row + nb, std::numeric_limits<float>::infinity());
   const int64_t back = static_cast<int64_t>(w) * n;
   const double rsi_alpha = 1.0 / a.rsi_period;
+  const f8::SweepConstants constants{static_cast<double>(w), static_cast<double>(a.rsi_period), 1.0 - a.ewm_alpha, 1.0 - rsi_alpha, rsi_alpha};
+  static const SweepRow sweep_row = pick_sweep_row();
   for (int64_t i = 0; i < a.t; ++i) {
     const int64_t offset = i * n + j0;
     const bool leaving = i >= w;
     Row r{};
     r.close = a.close + offset;
     r.volume = a.volume + offset;
-    r.close_old = leaving ? r.close - back : nullptr;
-    r.volume_old = leaving ? r.volume - back : nullptr;
-    r.close_prev = i >= 1 ? r.close - n : nullptr;
-    r.ret_old = leaving ? a.out[0] + offset - back : nullptr;
+    r.close_old = leaving ? r.close - back : nan_row;
+    r.volume_old = leaving ? r.volume - back : nan_row;
+    r.close_prev = i >= 1 ? r.close - n : nan_row;
+    r.ret_old = leaving ? a.out[0] + offset - back : nan_row;
+    r.suffix_max = low_row;
+    r.suffix_min = high_row;
     for (int f = 0; f < 10; ++f) r.out[f] = a.out[f] + offset;
-    r.leaving = leaving;
 
     // The returns are the element-wise float32 operation (divided in float64, rounded once).
-    returns_row(r.close, r.close_prev, r.out[0], nb);
-    returns_row(r.close, r.close_old, r.out[8], nb);
+    returns_row(r.close, i >= 1 ? r.close - n : nullptr, r.out[0], nb);
+    returns_row(r.close, leaving ? r.close - back : nullptr, r.out[8], nb);
 
     // A new segment of the extrema: suffix extrema of the last `window` rows, once per segment.
     const int64_t segment = i - i % w;
@@ -381,29 +211,27 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
       r.suffix_min = suffix_min + suffix_row * nb;
     }
 
-    if (sweep_row(r, s, nb, w, a.rsi_period, 1.0 - a.ewm_alpha, 1.0 - rsi_alpha, rsi_alpha)) recompute_row(a, s, j0, nb, i);
+    if (sweep_row(r, s, nb, constants)) recompute_row(a, s, j0, nb, i);
   }
 }
 
 // Percentile ranks (average ties, in (0, 1]) of one row's members with finite values, in place; NaN elsewhere.
-// Values are placed in 4,096 buckets by linear interpolation between the row's minimum and maximum (a monotone
-// map, so bucket order is value order and equal values share a bucket), counted, scattered, and each bucket is
-// ranked by comparisons within it (sorted first when an outlier crowds many values into one bucket).
+// Values map to 22-bit buckets by linear interpolation between the row's minimum and maximum (a monotone map, so
+// bucket order is value order and equal values share a bucket) and are sorted by bucket with two 11-bit LSD radix
+// passes. Distinct values rarely share one of the 4M buckets: a value alone in its bucket has rank a + 1 outright,
+// and the few shared buckets are put in exact order and split into tie groups.
 class RowRanker {
  public:
-  explicit RowRanker(int64_t n) : values_(static_cast<size_t>(n)), index_(static_cast<size_t>(n)), bucket_(static_cast<size_t>(n)),
-                                  sorted_(static_cast<size_t>(n)) {}
+  explicit RowRanker(int64_t n) : items_(static_cast<size_t>(n)), swap_(static_cast<size_t>(n)) {}
 
   void rank(float* row, const uint8_t* mask, int64_t n) {
+    uint64_t* items = items_.data();
     int64_t m = 0;
     float lo = std::numeric_limits<float>::infinity(), hi = -std::numeric_limits<float>::infinity();
     for (int64_t j = 0; j < n; ++j) {
       const float x = row[j];
-      const bool member = x - x == 0.0f && (mask == nullptr || mask[j] != 0);
-      if (member) {
-        values_[static_cast<size_t>(m)] = x;
-        index_[static_cast<size_t>(m)] = static_cast<int32_t>(j);
-        ++m;
+      if (x - x == 0.0f && (mask == nullptr || mask[j] != 0)) {
+        items[m++] = static_cast<uint64_t>(j);
         lo = std::min(lo, x);
         hi = std::max(hi, x);
       } else {
@@ -415,55 +243,68 @@ class RowRanker {
     if (lo == hi) {
       // One value, or all equal: a single tie group.
       const auto pct = static_cast<float>(static_cast<double>(1 + m) * half_over_count);
-      for (int64_t a = 0; a < m; ++a) row[index_[static_cast<size_t>(a)]] = pct;
+      for (int64_t a = 0; a < m; ++a) row[items[a]] = pct;
       return;
     }
-    std::memset(start_, 0, sizeof start_);
-    const double scale = (kBuckets - 1) / (static_cast<double>(hi) - lo);
+    uint32_t* low = histogram_;
+    uint32_t* high = histogram_ + kDigits;
+    std::memset(histogram_, 0, sizeof histogram_);
+    const double scale = kRange / (static_cast<double>(hi) - lo);
     for (int64_t a = 0; a < m; ++a) {
-      const auto b = static_cast<uint32_t>((static_cast<double>(values_[static_cast<size_t>(a)]) - lo) * scale);
-      bucket_[static_cast<size_t>(a)] = b;
-      ++start_[b + 1];
+      const uint64_t j = items[a];
+      const auto bucket = static_cast<uint32_t>((static_cast<double>(row[j]) - lo) * scale);
+      items[a] = (static_cast<uint64_t>(bucket) << 32) | j;
+      ++low[bucket & (kDigits - 1)];
+      ++high[bucket >> kBits];
     }
-    for (int b = 0; b < kBuckets; ++b) start_[b + 1] += start_[b];
-    std::memcpy(fill_, start_, sizeof fill_);
-    for (int64_t a = 0; a < m; ++a) {
-      const uint32_t b = bucket_[static_cast<size_t>(a)];
-      sorted_[static_cast<size_t>(fill_[b]++)] = Item{values_[static_cast<size_t>(a)], index_[static_cast<size_t>(a)]};
-    }
-    for (int b = 0; b < kBuckets; ++b) {
-      const int32_t first = start_[b], last = start_[b + 1];
-      const int32_t size = last - first;
-      if (size == 0) continue;
-      Item* items = sorted_.data() + first;
-      if (size == 1) {
-        row[items[0].index] = static_cast<float>(static_cast<double>(2 * first + 2) * half_over_count);
+    scatter(items, swap_.data(), m, low, 32);
+    scatter(swap_.data(), items, m, high, 32 + kBits);
+
+    for (int64_t a = 0; a < m;) {
+      const uint64_t bucket = items[a] >> 32;
+      int64_t e = a + 1;
+      while (e < m && items[e] >> 32 == bucket) ++e;
+      if (e == a + 1) {
+        row[static_cast<uint32_t>(items[a])] = static_cast<float>(static_cast<double>(2 * a + 2) * half_over_count);
+        a = e;
         continue;
       }
-      // Equal values share a bucket; order the bucket, then give each tie group [g, h) the average of ranks g+1..h.
-      std::sort(items, items + size, [](const Item& p, const Item& q) { return p.value < q.value; });
-      for (int32_t g = 0; g < size;) {
-        int32_t h = g + 1;
-        while (h < size && items[h].value == items[g].value) ++h;
-        const auto pct = static_cast<float>(static_cast<double>(2 * first + g + 1 + h) * half_over_count);
-        for (int32_t k = g; k < h; ++k) row[items[k].index] = pct;
+      // A shared bucket: its cells still hold their values. Order by value, then give each tie group [g, h) the
+      // average of ranks g + 1 .. h.
+      auto value = [&](uint64_t item) { return row[static_cast<uint32_t>(item)]; };
+      std::sort(items + a, items + e, [&](uint64_t p, uint64_t q) { return value(p) < value(q); });
+      for (int64_t g = a; g < e;) {
+        int64_t h = g + 1;
+        while (h < e && value(items[h]) == value(items[g])) ++h;
+        const auto pct = static_cast<float>(static_cast<double>(g + 1 + h) * half_over_count);
+        for (int64_t k = g; k < h; ++k) row[static_cast<uint32_t>(items[k])] = pct;
         g = h;
       }
+      a = e;
     }
   }
 
  private:
-  static constexpr int kBuckets = 4096;
-  struct Item {
-    float value;
-    int32_t index;
-  };
-  std::vector<float> values_;
-  std::vector<int32_t> index_;
-  std::vector<uint32_t> bucket_;
-  std::vector<Item> sorted_;
-  int32_t start_[kBuckets + 1];
-  int32_t fill_[kBuckets + 1];
+  static constexpr int kBits = 11;
+  static constexpr uint32_t kDigits = 1u << kBits;
+  static constexpr double kRange = (1 << (2 * kBits)) - 1;
+
+  static void scatter(const uint64_t* from, uint64_t* to, int64_t m, uint32_t* counts, int shift) {
+    uint32_t total = 0;
+    for (uint32_t b = 0; b < kDigits; ++b) {
+      const uint32_t c = counts[b];
+      counts[b] = total;
+      total += c;
+    }
+    for (int64_t a = 0; a < m; ++a) {
+      const uint64_t item = from[a];
+      to[counts[(item >> shift) & (kDigits - 1)]++] = item;
+    }
+  }
+
+  std::vector<uint64_t> items_;
+  std::vector<uint64_t> swap_;
+  uint32_t histogram_[2 * kDigits];
 };
 
 // Runs body(task) for tasks [0, count) on up to hardware_concurrency threads, each taking the next task as it
@@ -512,6 +353,7 @@ qp_status intraday_f8(const F8Args& a) {
 }
 
 }  // namespace
+}  // namespace qp
 
 extern "C" qp_status qp_intraday_f8_f32(const float* close, const float* volume, const uint8_t* mask, float* const* outputs, int64_t t,
                                         int64_t n, int32_t window, int32_t rsi_period, double ewm_alpha) {
@@ -529,6 +371,6 @@ extern "C" qp_status qp_intraday_f8_f32(const float* close, const float* volume,
       for (int g = 0; g < f; ++g)
         if (outputs[g] == outputs[f]) return qp::fail(QP_INVALID_ARGUMENT, "outputs " + std::to_string(g) + " and " + std::to_string(f) + " alias");
     }
-    return intraday_f8(F8Args{close, volume, mask, outputs, t, n, window, rsi_period, ewm_alpha});
+    return qp::intraday_f8(qp::F8Args{close, volume, mask, outputs, t, n, window, rsi_period, ewm_alpha});
   });
 }

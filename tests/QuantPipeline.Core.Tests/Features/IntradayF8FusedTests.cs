@@ -47,7 +47,7 @@ public class IntradayF8FusedTests
     }
 
     [Theory]
-    [InlineData(400, 3000, 8)]
+    [InlineData(150, 1100, 8)]
     [InlineData(75, 531, 9)]
     [InlineData(33, 7, 10)]
     public void Native_fused_gives_the_managed_fused_bits(int t, int n, int seed)
