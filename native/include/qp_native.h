@@ -30,7 +30,8 @@ QP_API int32_t qp_abi_version(void);
 
 /* Operation codes follow the C# enums of QuantPipeline.Core.Compute (UnaryOp, BinaryOp, RollingOp,
  * RollingPairOp, CrossSectionalOp) in declaration order. Buffers of one call never alias each other.
- * Semantics shared by every backend: NaN is skipped but occupies its window slot; an output is NaN unless
+ * Semantics shared by every backend: NaN and +-inf are missing in rolling, exponential and cross-sectional kernels
+ * (skipped, but they occupy their window slot); an output is NaN unless
  * its window holds at least min_periods finite values; accumulation is in float64. */
 
 /* Element-wise over `length` cells; NaN in any operand gives NaN. */

@@ -321,6 +321,11 @@ internal static partial class GpuKernels
                     for (var q = start; q <= end; q++)
                     {
                         var y = src[q * n + j];
+                        if (Missing(y))
+                        {
+                            continue;
+                        }
+
                         if (y < newest)
                         {
                             less++;
