@@ -46,10 +46,17 @@ struct Wide {
   static void store_flags(int64_t* p, M m) { std::memcpy(p, &m, sizeof m); }
   static M nonzero(M m) { return m != M{}; }
   static M bit(M m, int64_t value) { return m & value; }
+  // Whether any lane's mask is set, without moving lanes to general registers one by one.
   static bool any(M m) {
-    int64_t r = 0;
-    for (int k = 0; k < 8; ++k) r |= m[k];
-    return r != 0;
+#if defined(__AVX512F__)
+    const auto bits = (__m512i)m;
+    return _mm512_test_epi64_mask(bits, bits) != 0;
+#else
+    __m128i quarter[4];
+    std::memcpy(quarter, &m, sizeof m);
+    const __m128i all = _mm_or_si128(_mm_or_si128(quarter[0], quarter[1]), _mm_or_si128(quarter[2], quarter[3]));
+    return _mm_movemask_epi8(all) != 0;
+#endif
   }
   static V sqrt(V v) {
 #if defined(__AVX512F__)
