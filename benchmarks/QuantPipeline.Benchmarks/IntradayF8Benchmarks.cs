@@ -6,7 +6,8 @@ namespace QuantPipeline.Benchmarks;
 
 /// <summary>
 /// W1: the F8 feature set on intraday-3000, per backend (outputs and workspace preallocated). <c>F8</c> is the default
-/// path (the fused kernel on the managed backend); <c>F8PerKernel</c> the composition of ~20 kernel passes.
+/// path: the fused kernel of the backend (managed <c>IntradayF8Kernel</c>, native <c>qp_intraday_f8_f32</c>);
+/// <c>F8PerKernel</c> the composition of ~20 kernel passes on the same backend.
 /// </summary>
 [MemoryDiagnoser]
 public class IntradayF8Benchmarks

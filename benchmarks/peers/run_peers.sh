@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# W1 side by side in one session: the managed F8 (fused), the managed per-kernel composition and the native F8
+# W1 side by side in one session: the managed and native fused F8, the managed and native per-kernel compositions
 # (in-process medians), pandas, DuckDB window SQL and the
 # memory-bandwidth bound, then the ratios. Usage: benchmarks/peers/run_peers.sh [pandas runs] [f8 runs]
 # Needs /usr/bin/python3 with pandas (Debian: apt-get install python3-pandas); DuckDB runs in-process via DuckDB.NET.
@@ -19,6 +19,7 @@ results=$(mktemp)
   run f8 managed "$f8_runs"
   run f8 managed-kernels "$f8_runs"
   run f8 native "$f8_runs"
+  run f8 native-kernels "$f8_runs"
   /usr/bin/python3 benchmarks/peers/pandas_w1.py "$pandas_runs"
   run duckdb 2
 } | tee "$results"
@@ -34,7 +35,7 @@ for line in open(sys.argv[1]):
             pass
 pandas = values.get("pandas_w1_median_ms")
 duck = values.get("duckdb_w1_ms")
-for name in ("f8_managed_median_ms", "f8_managed_kernels_median_ms", "f8_native_median_ms"):
+for name in ("f8_managed_median_ms", "f8_managed_kernels_median_ms", "f8_native_median_ms", "f8_native_kernels_median_ms"):
     ms = values.get(name)
     if ms is None:
         continue

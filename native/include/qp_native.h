@@ -30,7 +30,8 @@ QP_API int32_t qp_abi_version(void);
 
 /* Operation codes follow the C# enums of QuantPipeline.Core.Compute (UnaryOp, BinaryOp, RollingOp,
  * RollingPairOp, CrossSectionalOp) in declaration order. Buffers of one call never alias each other.
- * Semantics shared by every backend: NaN is skipped but occupies its window slot; an output is NaN unless
+ * Semantics shared by every backend: NaN and +-inf are missing in rolling, exponential and cross-sectional kernels
+ * (skipped, but they occupy their window slot); an output is NaN unless
  * its window holds at least min_periods finite values; accumulation is in float64. */
 
 /* Element-wise over `length` cells; NaN in any operand gives NaN. */
@@ -67,6 +68,15 @@ QP_API qp_status qp_cross_sectional_f32(int32_t op, const float* src, const uint
 
 /* Carries the last non-NaN value forward along time for at most `limit` bars (0 = no limit). */
 QP_API qp_status qp_fill_forward_f32(const float* src, float* dst, int64_t t, int64_t n, int32_t limit);
+
+/* The F8 intraday feature set (benchmark W1) fused: one sweep along time per block of symbols, threaded, then the
+ * cross-sectional percentile rank of the window return. outputs: 10 distinct [T, N] buffers in the order
+ * ret_1, mean(c)/c - 1, std(ret_1), z(c), ewm(ret_1) (adjust, alpha = ewm_alpha), max(c)/c, min(c)/c, z(v),
+ * rank of c/c[-window] - 1 over members (mask byte != 0, or every symbol when mask is NULL), RSI(rsi_period).
+ * Rolling items use min_periods = window and ddof 1; NaN and +-inf are missing. Same values as the managed
+ * fused kernel (QuantPipeline.Core IntradayF8.ComputeFused) bit for bit. */
+QP_API qp_status qp_intraday_f8_f32(const float* close, const float* volume, const uint8_t* mask, float* const* outputs, int64_t t,
+                                    int64_t n, int32_t window, int32_t rsi_period, double ewm_alpha);
 
 /* Rolling mean along time for every symbol (qp_rolling_f32 with the mean op).
  * src, dst: [T, N] time-major; dst may not alias src.

@@ -37,6 +37,11 @@ inline void prefetch_slice(const float* slice, int64_t count) {
 inline bool is_nan(float x) { return x != x; }
 inline bool is_nan(double x) { return x != x; }
 
+// An observation for the rolling and exponential kernels: finite. NaN and +-inf are missing (KernelSemantics);
+// x - x is 0 exactly for finite x and NaN otherwise, a test that vectorises like x == x.
+inline bool observed(float x) { return x - x == 0.0f; }
+inline bool observed(double x) { return x - x == 0.0; }
+
 inline qp_status check_panel(const void* src, const void* dst, int64_t t, int64_t n) {
   if (t < 0 || n < 0) return fail(QP_INVALID_ARGUMENT, "t and n must be non-negative");
   if (t == 0 || n == 0) return QP_OK;  // nothing to touch: empty spans may come as null pointers

@@ -14,7 +14,7 @@ void ewm_step(const double* x, int64_t nb, double decay, double new_weight, bool
   QP_SIMD
   for (int64_t j = 0; j < nb; ++j) {
     const double v = x[j];
-    const bool observed = v == v;
+    const bool observed = qp::observed(v);
     const bool started = value[j] == value[j];
     const double ow = started ? old_weight[j] * decay : old_weight[j];
     const double blended = (ow * value[j] + new_weight * v) / (ow + new_weight);
@@ -35,7 +35,7 @@ void changes(const float* now, const float* before, double* gains, double* losse
   QP_SIMD
   for (int64_t j = 0; j < nb; ++j) {
     const double d = before == nullptr ? kNaN : static_cast<double>(now[j]) - before[j];
-    const bool f = d == d;
+    const bool f = qp::observed(d);
     gains[j] = f ? (d > 0.0 ? d : 0.0) : kNaN;
     losses[j] = f ? (d < 0.0 ? -d : 0.0) : kNaN;
   }

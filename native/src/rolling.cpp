@@ -2,7 +2,8 @@
 // Time is the outer loop and a block of contiguous symbols the inner one, so the compiler vectorises
 // across symbols; target_clones builds AVX-512, AVX2 and baseline variants and the loader picks one for
 // the running CPU. Semantics (shared with the other backends, see KernelSemantics):
-//   - NaN is skipped but occupies its slot; an output is NaN unless the window holds min_periods finite values;
+//   - NaN and +-inf are missing: skipped, but they occupy their slot; an output is NaN unless the window holds
+//     min_periods finite values;
 //   - sum/mean/var/std/count join a fresh suffix sum of the previous block of `window` rows with a prefix sum
 //     of the current one (no subtraction, so a huge value that leaves the window leaves no trace);
 //   - min/max use van Herk/Gil-Werman (three comparisons per cell whatever the window);
@@ -57,7 +58,7 @@ void moments_block(int32_t op, const float* __restrict src, float* __restrict ds
         QP_SIMD
         for (int64_t j = 0; j < nb; ++j) {
           const float x = in[j];
-          const bool f = x == x;
+          const bool f = qp::observed(x);
           next_k[j] = f & ((next_found[j] & 1) == 0) ? static_cast<double>(x) : next_k[j];
           next_mid[j] = f & second_half & ((next_found[j] & 2) == 0) ? static_cast<double>(x) : next_mid[j];
           next_last[j] = f ? static_cast<double>(x) : next_last[j];
@@ -99,7 +100,7 @@ void moments_block(int32_t op, const float* __restrict src, float* __restrict ds
         QP_SIMD
         for (int64_t j = 0; j < nb; ++j) {
           const float x = in[j];
-          const bool f = x == x;
+          const bool f = qp::observed(x);
           const double d = f ? static_cast<double>(x) - k[j] : 0.0;
           s1[j] = s1n[j] + d;
           s2[j] = s2n[j] + d * d;
@@ -127,7 +128,7 @@ void moments_block(int32_t op, const float* __restrict src, float* __restrict ds
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = in[j];
-        const bool f = x == x;
+        const bool f = qp::observed(x);
         const double d = f ? static_cast<double>(x) - k[j] : 0.0;
         next_k[j] = f & ((next_found[j] & 1) == 0) ? static_cast<double>(x) : next_k[j];
         next_mid[j] = f & second_half & ((next_found[j] & 2) == 0) ? static_cast<double>(x) : next_mid[j];
@@ -196,7 +197,7 @@ void extreme_block(const float* src, float* dst, const Params& p, int64_t j0, in
       const float* below = next_suffix + (r + 1) * nb;
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
-        const float x = in[j] == in[j] ? in[j] : fill;
+        const float x = qp::observed(in[j]) ? in[j] : fill;
         s[j] = r == rows - 1 ? x : pick(x, below[j]);
       }
     }
@@ -209,10 +210,10 @@ void extreme_block(const float* src, float* dst, const Params& p, int64_t j0, in
       const bool use_tail = b0 > 0 && r + 1 < w;
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
-        const float x = in[j] == in[j] ? in[j] : fill;
+        const float x = qp::observed(in[j]) ? in[j] : fill;
         prefix[j] = r == 0 ? x : pick(x, prefix[j]);
-        count[j] += in[j] == in[j] ? 1 : 0;
-        if (old != nullptr) count[j] -= old[j] == old[j] ? 1 : 0;
+        count[j] += qp::observed(in[j]) ? 1 : 0;
+        if (old != nullptr) count[j] -= qp::observed(old[j]) ? 1 : 0;
         const float m = use_tail ? pick(prefix[j], tail[j]) : prefix[j];
         out[j] = (count[j] >= p.min_periods && count[j] > 0) ? m : kNaNf;
       }
@@ -240,7 +241,7 @@ void arg_extreme_block(bool is_max, const float* src, float* dst, const Params& 
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = row[j];
-        const bool f = x == x;
+        const bool f = qp::observed(x);
         const bool better = f && (best_at[j] < 0 || (is_max ? x > best[j] : x < best[j]));
         best[j] = better ? x : best[j];
         best_at[j] = better ? slot : best_at[j];
@@ -268,15 +269,16 @@ void rank_block(const float* src, float* dst, const Params& p, int64_t j0, int64
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = row[j];
-        less[j] += x < newest[j] ? 1 : 0;
-        equal[j] += x == newest[j] ? 1 : 0;
-        count[j] += x == x ? 1 : 0;
+        const bool f = qp::observed(x);
+        less[j] += f && x < newest[j] ? 1 : 0;
+        equal[j] += f && x == newest[j] ? 1 : 0;
+        count[j] += f ? 1 : 0;
       }
     }
     float* out = dst + i * n + j0;
     QP_SIMD
     for (int64_t j = 0; j < nb; ++j) {
-      const bool ok = newest[j] == newest[j] && count[j] >= p.min_periods && count[j] > 0;
+      const bool ok = qp::observed(newest[j]) && count[j] >= p.min_periods && count[j] > 0;
       out[j] = ok ? static_cast<float>((less[j] + (equal[j] + 1) * 0.5) / count[j]) : kNaNf;
     }
   }
@@ -304,7 +306,7 @@ void window_block(int32_t op, const float* src, float* dst, const Params& p, int
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = row[j];
-        const bool f = x == x;
+        const bool f = qp::observed(x);
         count[j] += f ? 1 : 0;
         a[j] += f ? static_cast<double>(x) : 0.0;
         b[j] += f ? pos : 0.0;
@@ -334,7 +336,7 @@ void window_block(int32_t op, const float* src, float* dst, const Params& p, int
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
         const float x = row[j];
-        const bool f = x == x;
+        const bool f = qp::observed(x);
         const double dy = f ? static_cast<double>(x) - a[j] : 0.0;
         const double dx = f ? pos - b[j] : 0.0;
         const double y2 = dy * dy;
@@ -367,7 +369,7 @@ void window_block(int32_t op, const float* src, float* dst, const Params& p, int
           } else if (op == kRsquare) {
             r = e[j] > 0.0 ? d[j] * d[j] / (c[j] * e[j]) : kNaN;
           } else {
-            r = newest[j] == newest[j] ? newest[j] - (a[j] + slope * (newest_pos - b[j])) : kNaN;
+            r = qp::observed(newest[j]) ? newest[j] - (a[j] + slope * (newest_pos - b[j])) : kNaN;
           }
         }
       }
@@ -387,7 +389,7 @@ void quantile_block(const float* src, float* dst, const Params& p, int64_t j0, i
       int64_t c = 0;
       for (int64_t q = start; q <= i; ++q) {
         const float x = src[q * n + j];
-        if (x == x) buffer[static_cast<size_t>(c++)] = x;
+        if (qp::observed(x)) buffer[static_cast<size_t>(c++)] = x;
       }
       float r = kNaNf;
       if (c >= p.min_periods && c > 0) {

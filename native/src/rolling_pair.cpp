@@ -23,7 +23,7 @@ void pair_block(int32_t op, const float* a, const float* b, float* dst, int64_t 
       const float* rb = b + q * n + j0;
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
-        const bool f = ra[j] == ra[j] && rb[j] == rb[j];
+        const bool f = qp::observed(ra[j]) && qp::observed(rb[j]);
         count[j] += f ? 1 : 0;
         ma[j] += f ? static_cast<double>(ra[j]) : 0.0;
         mb[j] += f ? static_cast<double>(rb[j]) : 0.0;
@@ -40,7 +40,7 @@ void pair_block(int32_t op, const float* a, const float* b, float* dst, int64_t 
       const float* rb = b + q * n + j0;
       QP_SIMD
       for (int64_t j = 0; j < nb; ++j) {
-        const bool f = ra[j] == ra[j] && rb[j] == rb[j];
+        const bool f = qp::observed(ra[j]) && qp::observed(rb[j]);
         const double da = f ? static_cast<double>(ra[j]) - ma[j] : 0.0;
         const double db = f ? static_cast<double>(rb[j]) - mb[j] : 0.0;
         saa[j] += da * da;

@@ -252,6 +252,18 @@ public sealed unsafe class ManagedBackend : IComputeBackend
     internal static void SimpleReturnRow(float* now, float* then, float* outRow, int n)
     {
         var j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            // Any width gives the same bits: each quotient is the correctly rounded float64 division.
+            var one = Vector512.Create(1.0);
+            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
+            {
+                var (nowLo, nowHi) = Vector512.Widen(Vector512.Load(now + j));
+                var (thenLo, thenHi) = Vector512.Widen(Vector512.Load(then + j));
+                Vector512.Narrow(nowLo / thenLo - one, nowHi / thenHi - one).Store(outRow + j);
+            }
+        }
+
         if (Vector256.IsHardwareAccelerated)
         {
             var one = Vector256.Create(1.0);

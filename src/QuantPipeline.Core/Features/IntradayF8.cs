@@ -29,9 +29,9 @@ public static class IntradayF8
         ArgumentNullException.ThrowIfNull(panel);
         ArgumentNullException.ThrowIfNull(backend);
         var outputs = Names.Select(_ => new float[panel.T * panel.N]).ToArray();
-        if (backend is ManagedBackend)
+        if (backend is ManagedBackend or NativeBackend)
         {
-            ComputeFused(panel.Field("close"), panel.Field("volume"), panel.Membership, panel.T, panel.N, outputs);
+            ComputeFused(backend, panel.Field("close"), panel.Field("volume"), panel.Membership, panel.T, panel.N, outputs);
         }
         else
         {
@@ -47,16 +47,16 @@ public static class IntradayF8
 
     /// <summary>
     /// Computes the ten features into <paramref name="outputs"/> (in <see cref="Names"/> order, each [t, n]). On the
-    /// managed backend this is the fused kernel (<see cref="ComputeFused"/>); other backends run the per-kernel
-    /// composition (<see cref="ComputePerKernel"/>), using <paramref name="workspace"/> for intermediates, so repeated
-    /// calls allocate nothing.
+    /// managed and native backends this is their fused kernel (<see cref="ComputeFused(IComputeBackend, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{bool}, int, int, float[][])"/>);
+    /// other backends run the per-kernel composition (<see cref="ComputePerKernel"/>), using <paramref name="workspace"/>
+    /// for intermediates, so repeated calls allocate nothing.
     /// </summary>
     public static void Compute(IComputeBackend backend, ReadOnlySpan<float> close, ReadOnlySpan<float> volume, ReadOnlySpan<bool> membership, int t, int n, float[][] outputs, Workspace workspace)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        if (backend is ManagedBackend)
+        if (backend is ManagedBackend or NativeBackend)
         {
-            ComputeFused(close, volume, membership, t, n, outputs);
+            ComputeFused(backend, close, volume, membership, t, n, outputs);
         }
         else
         {
@@ -69,8 +69,22 @@ public static class IntradayF8
     /// rolling state in float64 lanes, then the 30-bar return is ranked across symbols in place. Same semantics as
     /// <see cref="ComputePerKernel"/> on any backend; needs no workspace.
     /// </summary>
-    public static unsafe void ComputeFused(ReadOnlySpan<float> close, ReadOnlySpan<float> volume, ReadOnlySpan<bool> membership, int t, int n, float[][] outputs)
+    public static void ComputeFused(ReadOnlySpan<float> close, ReadOnlySpan<float> volume, ReadOnlySpan<bool> membership, int t, int n, float[][] outputs) =>
+        ComputeFused(ManagedBackend.Instance, close, volume, membership, t, n, outputs);
+
+    /// <summary>
+    /// The fused kernel of <paramref name="backend"/>: the managed one (<see cref="IntradayF8Kernel"/>) or libqpnative's
+    /// <c>qp_intraday_f8_f32</c>, which computes the same values bit for bit (same float64 operations in the same
+    /// order). Other backends have none: use <see cref="ComputePerKernel"/>.
+    /// </summary>
+    public static unsafe void ComputeFused(IComputeBackend backend, ReadOnlySpan<float> close, ReadOnlySpan<float> volume, ReadOnlySpan<bool> membership, int t, int n, float[][] outputs)
     {
+        ArgumentNullException.ThrowIfNull(backend);
+        if (backend is not (ManagedBackend or NativeBackend))
+        {
+            throw new ArgumentException($"The {backend.Name} backend has no fused F8 kernel; call ComputePerKernel.", nameof(backend));
+        }
+
         ValidateCall(close, volume, membership, t, n, outputs);
         var handles = new GCHandle[outputs.Length];
         var pointers = stackalloc float*[outputs.Length];
@@ -85,6 +99,12 @@ public static class IntradayF8
             fixed (float* c = close, v = volume)
             fixed (bool* m = membership)
             {
+                if (backend is NativeBackend native)
+                {
+                    native.IntradayF8(c, v, membership.IsEmpty ? null : m, pointers, t, n, Window, RsiPeriod, EwmSpec.FromHalfLife(EwmHalfLife).Alpha);
+                    return;
+                }
+
                 var kernel = new IntradayF8Kernel(c, v, pointers, t, n, Window, RsiPeriod, EwmSpec.FromHalfLife(EwmHalfLife).Alpha);
                 ColumnKernel.Run(kernel, n, FusedBlockWidth);
                 var rank = pointers[8];
@@ -105,7 +125,7 @@ public static class IntradayF8
 
     /// <summary>
     /// Computes the ten features as a composition of the backend's kernels (~20 passes), for any backend; the
-    /// cross-check of <see cref="ComputeFused"/>.
+    /// cross-check of <see cref="ComputeFused(IComputeBackend, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{bool}, int, int, float[][])"/>.
     /// </summary>
     public static void ComputePerKernel(IComputeBackend backend, ReadOnlySpan<float> close, ReadOnlySpan<float> volume, ReadOnlySpan<bool> membership, int t, int n, float[][] outputs, Workspace workspace)
     {

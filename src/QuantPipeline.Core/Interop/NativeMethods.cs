@@ -6,7 +6,7 @@ namespace QuantPipeline.Core.Interop;
 internal static partial class NativeMethods
 {
     internal const string Library = "qpnative";
-    internal const int ExpectedAbiVersion = 2;
+    internal const int ExpectedAbiVersion = 3;
 
     [LibraryImport(Library, EntryPoint = "qp_abi_version")]
     [SuppressGCTransition]

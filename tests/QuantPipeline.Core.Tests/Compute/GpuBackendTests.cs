@@ -1,5 +1,7 @@
 using QuantPipeline.Core.Compute;
 using QuantPipeline.Core.Compute.Gpu;
+using QuantPipeline.Core.Features;
+using QuantPipeline.Core.Tests.Features;
 using QuantPipeline.GpuCheck;
 
 namespace QuantPipeline.Core.Tests.Compute;
@@ -79,6 +81,56 @@ public class GpuBackendTests
             Assert.True(result.Passed, result.Detail);
             Assert.Contains(gpuOut[f], float.IsFinite);
         }
+    }
+
+    [Fact]
+    public void Fused_F8_rolling_pass_survives_1e17_values_leaving_the_window_and_infinities()
+    {
+        // The 1e17 trap for F8Rolling's streaming moments (close, its 1-bar return and volume) and its rescanned
+        // extrema, on the CPU accelerator against the float64 reference; ±∞ closes on one symbol are missing values.
+        const int t = 130, n = 19;
+        var rng = new Random(17);
+        var c = new float[t * n];
+        var v = new float[t * n];
+        for (var j = 0; j < n; j++)
+        {
+            var x = 100.0 + j;
+            for (var i = 0; i < t; i++)
+            {
+                x *= 1 + 0.004 * (rng.NextDouble() - 0.5);
+                c[i * n + j] = (float)x;
+                v[i * n + j] = (float)(1000 + 500 * rng.NextDouble());
+            }
+
+            c[(10 + j) * n + j] = 1e17f;
+            v[(40 + j) * n + j] = 1e17f;
+        }
+
+        for (var i = 0; i < t; i += 3)
+        {
+            c[i * n + 7] = i % 2 == 0 ? float.PositiveInfinity : float.NegativeInfinity;
+        }
+
+        var gpuOut = Enumerable.Range(0, F8Workload.Outputs).Select(_ => new float[t * n]).ToArray();
+        using (var own = new GpuBackend(forceCpu: true))
+        using (var f8 = new F8Workload(own, t, n, fused: true))
+        {
+            f8.RunWithTransfers(c, v, gpuOut);
+        }
+
+        var expected = F8Reference.Compute(c, v, null, t, n);
+        for (var f = 0; f < F8Workload.Outputs; f++)
+        {
+            var name = IntradayF8.Names[f];
+            // z(c) divides by a float32 mean and std, as the chain of separate kernels does (F8 tests allow 1e-4 there).
+            Numbers.AssertClose(expected[name], gpuOut[f], $"gpu fused F8 {name}", absolute: name == "z_close_30" ? 1e-4 : 1e-6);
+        }
+
+        // Hand check: symbol 0 at row 100 sees 30 ordinary volumes (the 1e17 at row 40 left long ago).
+        var window = Enumerable.Range(71, 30).Select(i => (double)v[i * n]).ToArray();
+        var mean = window.Average();
+        var std = Math.Sqrt(window.Sum(y => (y - mean) * (y - mean)) / 29);
+        Assert.Equal((v[100 * n] - mean) / std, gpuOut[7][100 * n], 1e-4);
     }
 
     private static float[] Map(float[] a, float[] b, Func<double, double, double> f) => a.Select((x, k) => (float)f(x, b[k])).ToArray();

@@ -5,21 +5,27 @@ using QuantPipeline.Core.Tests.Compute;
 namespace QuantPipeline.Core.Tests.Features;
 
 /// <summary>
-/// The managed fused F8 kernel against the float64 reference composition and against the per-kernel path, on random
-/// inputs with NaNs (several column blocks, vector lanes and a scalar remainder) and on the numerical failure cases.
+/// The fused F8 kernels (managed <c>IntradayF8Kernel</c> and native <c>qp_intraday_f8_f32</c>) against the float64
+/// reference composition, against the per-kernel path and against each other, on random inputs with NaNs (several
+/// column blocks, vector lanes and a scalar remainder) and on the numerical failure cases.
 /// </summary>
 public class IntradayF8FusedTests
 {
+    public static TheoryData<string> FusedBackends() => new("managed", "native");
+
     [Theory]
-    [InlineData(150, 37, 1)]
-    [InlineData(90, 531, 2)]
-    [InlineData(20, 19, 3)]
-    public void Fused_matches_the_float64_reference_and_the_per_kernel_path_on_random_inputs_with_NaNs(int t, int n, int seed)
+    [InlineData("managed", 150, 37, 1)]
+    [InlineData("managed", 90, 531, 2)]
+    [InlineData("managed", 20, 19, 3)]
+    [InlineData("native", 150, 37, 1)]
+    [InlineData("native", 90, 531, 2)]
+    [InlineData("native", 20, 19, 3)]
+    public void Fused_matches_the_float64_reference_and_the_per_kernel_path_on_random_inputs_with_NaNs(string backend, int t, int n, int seed)
     {
         var (close, volume) = RandomBars(t, n, seed);
         var membership = Membership(t, n, seed);
 
-        var fused = Run(close, volume, membership, t, n, fused: true);
+        var fused = Run(close, volume, membership, t, n, backend);
         var perKernel = Run(close, volume, membership, t, n, fused: false);
 
         AssertMatchesReference(F8Reference.Compute(close, volume, membership, t, n), fused, "fused");
@@ -40,8 +46,36 @@ public class IntradayF8FusedTests
         }
     }
 
-    [Fact]
-    public void Fused_keeps_precision_when_a_1e17_value_leaves_the_window()
+    [Theory]
+    [InlineData(150, 1100, 8)]
+    [InlineData(75, 531, 9)]
+    [InlineData(33, 7, 10)]
+    public void Native_fused_gives_the_managed_fused_bits(int t, int n, int seed)
+    {
+        // Same float64 operations in the same order, no fused multiply-adds on either side: identical outputs, also
+        // through outliers that trigger the exact recompute, ±∞, NaN gaps and a partial membership mask.
+        var (close, volume) = RandomBars(t, n, seed);
+        var rng = new Random(seed);
+        for (var k = 0; k < 40; k++)
+        {
+            close[rng.Next(close.Length)] = k % 4 == 0 ? float.PositiveInfinity : k % 4 == 1 ? float.NegativeInfinity : 1e17f;
+            volume[rng.Next(volume.Length)] = 1e17f;
+        }
+
+        var membership = Membership(t, n, seed);
+        var managed = Run(close, volume, membership, t, n, "managed");
+        var native = Run(close, volume, membership, t, n, "native");
+        for (var f = 0; f < IntradayF8.Names.Length; f++)
+        {
+            Assert.True(BitsEqualUpToNaN(managed[f], native[f]), $"{IntradayF8.Names[f]} differs between the managed and native fused kernels");
+        }
+
+        AssertMatchesReference(F8Reference.Compute(close, volume, membership, t, n), native, "native vs reference");
+    }
+
+    [Theory]
+    [MemberData(nameof(FusedBackends))]
+    public void Fused_keeps_precision_when_a_1e17_value_leaves_the_window(string backend)
     {
         const int t = 120, n = 19;
         var (close, volume) = RandomBars(t, n, seed: 4, nanShare: 0);
@@ -52,8 +86,8 @@ public class IntradayF8FusedTests
             volume[(40 + j) * n + j] = 1e17f;
         }
 
-        var fused = Run(close, volume, [], t, n, fused: true);
-        AssertMatchesReference(F8Reference.Compute(close, volume, null, t, n), fused, "1e17");
+        var fused = Run(close, volume, [], t, n, backend);
+        AssertMatchesReference(F8Reference.Compute(close, volume, null, t, n), fused, $"{backend} 1e17");
 
         // Hand check: symbol 0, row 100, z-score of volume from the last 30 volumes, none of them the outlier.
         var window = Enumerable.Range(71, 30).Select(i => (double)volume[i * n]).ToArray();
@@ -63,10 +97,13 @@ public class IntradayF8FusedTests
     }
 
     [Theory]
-    [InlineData(1e5, 1e-3)]
-    [InlineData(1e-8, 1e-3)]
-    [InlineData(1.0, 0)]
-    public void Fused_handles_large_tiny_and_constant_prices(double level, double step)
+    [InlineData("managed", 1e5, 1e-3)]
+    [InlineData("managed", 1e-8, 1e-3)]
+    [InlineData("managed", 1.0, 0)]
+    [InlineData("native", 1e5, 1e-3)]
+    [InlineData("native", 1e-8, 1e-3)]
+    [InlineData("native", 1.0, 0)]
+    public void Fused_handles_large_tiny_and_constant_prices(string backend, double level, double step)
     {
         const int t = 100, n = 21;
         var rng = new Random(5);
@@ -83,8 +120,8 @@ public class IntradayF8FusedTests
             }
         }
 
-        var fused = Run(close, volume, [], t, n, fused: true);
-        AssertMatchesReference(F8Reference.Compute(close, volume, null, t, n), fused, $"level {level}");
+        var fused = Run(close, volume, [], t, n, backend);
+        AssertMatchesReference(F8Reference.Compute(close, volume, null, t, n), fused, $"{backend} level {level}");
         if (step == 0)
         {
             // A flat window: zero std gives NaN z-scores (0/0), max = min = close, RSI 50.
@@ -94,8 +131,9 @@ public class IntradayF8FusedTests
         }
     }
 
-    [Fact]
-    public void Fused_handles_all_NaN_symbols_NaN_runs_and_a_series_shorter_than_the_window()
+    [Theory]
+    [MemberData(nameof(FusedBackends))]
+    public void Fused_handles_all_NaN_symbols_NaN_runs_and_a_series_shorter_than_the_window(string backend)
     {
         const int t = 110, n = 27;
         var (close, volume) = RandomBars(t, n, seed: 6);
@@ -114,39 +152,56 @@ public class IntradayF8FusedTests
             }
         }
 
-        var fused = Run(close, volume, [], t, n, fused: true);
-        AssertMatchesReference(F8Reference.Compute(close, volume, null, t, n), fused, "gaps");
+        var fused = Run(close, volume, [], t, n, backend);
+        AssertMatchesReference(F8Reference.Compute(close, volume, null, t, n), fused, $"{backend} gaps");
         Assert.All(Enumerable.Range(0, t), i => Assert.True(float.IsNaN(fused[1][i * n + 3])));
 
         const int shortT = 12;
-        var shortFused = Run(close[..(shortT * n)], volume[..(shortT * n)], [], shortT, n, fused: true);
-        AssertMatchesReference(F8Reference.Compute(close[..(shortT * n)], volume[..(shortT * n)], null, shortT, n), shortFused, "short");
+        var shortFused = Run(close[..(shortT * n)], volume[..(shortT * n)], [], shortT, n, backend);
+        AssertMatchesReference(F8Reference.Compute(close[..(shortT * n)], volume[..(shortT * n)], null, shortT, n), shortFused, $"{backend} short");
         Assert.All(shortFused[2], v => Assert.True(float.IsNaN(v)));
     }
 
-    [Fact]
-    public void Fused_rejects_a_membership_mask_of_the_wrong_shape()
+    [Theory]
+    [MemberData(nameof(FusedBackends))]
+    public void Fused_rejects_a_membership_mask_of_the_wrong_shape(string backend)
     {
         var (close, volume) = RandomBars(40, 5, seed: 7);
         var outputs = IntradayF8.Names.Select(_ => new float[close.Length]).ToArray();
-        var error = Assert.Throws<ArgumentException>(() => IntradayF8.ComputeFused(close, volume, new bool[7], 40, 5, outputs));
+        var error = Assert.Throws<ArgumentException>(() => IntradayF8.ComputeFused(Backends.Get(backend), close, volume, new bool[7], 40, 5, outputs));
         Assert.Contains("membership mask holds 7 values", error.Message);
     }
 
-    private static float[][] Run(float[] close, float[] volume, bool[] membership, int t, int n, bool fused)
+    [Fact]
+    public void Native_fused_rejects_aliased_outputs_with_the_native_message()
+    {
+        var (close, volume) = RandomBars(40, 5, seed: 7);
+        var outputs = IntradayF8.Names.Select(_ => new float[close.Length]).ToArray();
+        outputs[4] = outputs[2];
+        var error = Assert.Throws<ArgumentException>(() => IntradayF8.ComputeFused(NativeBackend.Instance, close, volume, [], 40, 5, outputs));
+        Assert.Contains("outputs 2 and 4 alias", error.Message);
+    }
+
+    private static float[][] Run(float[] close, float[] volume, bool[] membership, int t, int n, bool fused) =>
+        fused ? Run(close, volume, membership, t, n, "managed") : RunPerKernel(close, volume, membership, t, n);
+
+    private static float[][] Run(float[] close, float[] volume, bool[] membership, int t, int n, string backend)
     {
         var outputs = IntradayF8.Names.Select(_ => new float[t * n]).ToArray();
-        if (fused)
-        {
-            IntradayF8.Compute(ManagedBackend.Instance, close, volume, membership, t, n, outputs, new IntradayF8.Workspace(0, 0));
-        }
-        else
-        {
-            IntradayF8.ComputePerKernel(ManagedBackend.Instance, close, volume, membership, t, n, outputs, new IntradayF8.Workspace(t, n));
-        }
-
+        IntradayF8.Compute(Backends.Get(backend), close, volume, membership, t, n, outputs, new IntradayF8.Workspace(0, 0));
         return outputs;
     }
+
+    private static float[][] RunPerKernel(float[] close, float[] volume, bool[] membership, int t, int n)
+    {
+        var outputs = IntradayF8.Names.Select(_ => new float[t * n]).ToArray();
+        IntradayF8.ComputePerKernel(ManagedBackend.Instance, close, volume, membership, t, n, outputs, new IntradayF8.Workspace(t, n));
+        return outputs;
+    }
+
+    /// <summary>Equal bit patterns, except that any two NaNs match (their payloads are not part of the contract).</summary>
+    private static bool BitsEqualUpToNaN(float[] a, float[] b) =>
+        a.Length == b.Length && a.Zip(b).All(p => (float.IsNaN(p.First) && float.IsNaN(p.Second)) || BitConverter.SingleToInt32Bits(p.First) == BitConverter.SingleToInt32Bits(p.Second));
 
     private static void AssertMatchesReference(Dictionary<string, double[]> expected, float[][] actual, string what)
     {

@@ -46,7 +46,7 @@ internal struct EwmState
 
     public void Step(double x)
     {
-        var observed = !double.IsNaN(x);
+        var observed = !(double.IsNaN(x) || double.IsInfinity(x));
         if (observed)
         {
             Observations++;

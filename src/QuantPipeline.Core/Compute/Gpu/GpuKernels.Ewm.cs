@@ -28,8 +28,8 @@ internal static partial class GpuKernels
         {
             var x = src[i * n + j];
             double change = x - previous;
-            var gain = float.IsNaN(x) || float.IsNaN(previous) ? double.NaN : (change > 0 ? change : 0.0);
-            var loss = float.IsNaN(x) || float.IsNaN(previous) ? double.NaN : (change < 0 ? -change : 0.0);
+            var gain = Missing(x) || Missing(previous) ? double.NaN : (change > 0 ? change : 0.0);
+            var loss = Missing(x) || Missing(previous) ? double.NaN : (change < 0 ? -change : 0.0);
             gains.Step(gain);
             losses.Step(loss);
             previous = x;

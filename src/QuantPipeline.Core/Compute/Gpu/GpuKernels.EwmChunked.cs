@@ -39,7 +39,7 @@ internal static partial class GpuKernels
             {
                 RsiMoves(x, previous, out va, out vb);
                 b.Step(vb);
-                if (firstB < 0 && !double.IsNaN(vb))
+                if (firstB < 0 && !double.IsNaN(vb) && !double.IsInfinity(vb))
                 {
                     firstB = i - first;
                     xb = vb;
@@ -47,7 +47,7 @@ internal static partial class GpuKernels
             }
 
             a.Step(va);
-            if (firstA < 0 && !double.IsNaN(va))
+            if (firstA < 0 && !double.IsNaN(va) && !double.IsInfinity(va))
             {
                 firstA = i - first;
                 xa = va;
@@ -159,7 +159,7 @@ internal static partial class GpuKernels
     private static void RsiMoves(float x, float previous, out double gain, out double loss)
     {
         double change = x - previous;
-        var missing = float.IsNaN(x) || float.IsNaN(previous);
+        var missing = Missing(x) || Missing(previous);
         gain = missing ? double.NaN : (change > 0 ? change : 0.0);
         loss = missing ? double.NaN : (change < 0 ? -change : 0.0);
     }

@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 
 namespace QuantPipeline.Core.Compute.Gpu;
 
@@ -32,9 +33,9 @@ internal static partial class GpuKernels
             var start = i - w + 1 < 0 ? 0 : i - w + 1;
             if (i == first || i % w == 0)
             {
-                mc.Reset();
-                mr.Reset();
-                mv.Reset();
+                mc.Reset(RobustOrigin(c, j, n, start, i));
+                mr.Reset(RobustReturnOrigin(c, j, n, start, i));
+                mv.Reset(RobustOrigin(v, j, n, start, i));
                 for (var q = start; q <= i; q++)
                 {
                     mc.Add(c[q * n + j]);
@@ -63,13 +64,13 @@ internal static partial class GpuKernels
                 for (var q = start; q <= i; q++)
                 {
                     var y = c[q * n + j];
-                    if (!float.IsNaN(y) && (highAt < 0 || y > high))
+                    if (!Missing(y) && (highAt < 0 || y > high))
                     {
                         high = y;
                         highAt = q;
                     }
 
-                    if (!float.IsNaN(y) && (lowAt < 0 || y < low))
+                    if (!Missing(y) && (lowAt < 0 || y < low))
                     {
                         low = y;
                         lowAt = q;
@@ -79,13 +80,13 @@ internal static partial class GpuKernels
             else
             {
                 var x = c[i * n + j];
-                if (!float.IsNaN(x) && x > high)
+                if (!Missing(x) && x > high)
                 {
                     high = x;
                     highAt = i;
                 }
 
-                if (!float.IsNaN(x) && x < low)
+                if (!Missing(x) && x < low)
                 {
                     low = x;
                     lowAt = i;
@@ -109,6 +110,33 @@ internal static partial class GpuKernels
             outputs[7 * cells + at] = (float)ApplyBinary(BinaryOp.Div, (float)ApplyBinary(BinaryOp.Sub, volume, meanV), stdV);
             windowReturn[at] = i - w < 0 ? float.NaN : (float)(close / (double)c[at - w * n] - 1.0);
         }
+    }
+
+    /// <summary><see cref="RobustOrigin"/> of the 1-bar returns of rows start..end.</summary>
+    private static double RobustReturnOrigin(ArrayView<float> c, int j, int n, int start, int end)
+    {
+        var middle = start + (end - start + 1) / 2;
+        double first = 0, mid = 0, last = 0;
+        bool haveFirst = false, haveMid = false;
+        for (var q = start; q <= end; q++)
+        {
+            var y = OneBarReturn(c, q, n, j);
+            if (Missing(y))
+            {
+                continue;
+            }
+
+            first = haveFirst ? first : y;
+            haveFirst = true;
+            mid = q >= middle && !haveMid ? y : mid;
+            haveMid |= q >= middle;
+            last = y;
+        }
+
+        mid = haveMid ? mid : first;
+        var lo = XMath.Min(first, mid);
+        var hi = XMath.Max(first, mid);
+        return XMath.Max(lo, XMath.Min(hi, last));
     }
 
     private static float OneBarReturn(ArrayView<float> c, int i, int n, int j)

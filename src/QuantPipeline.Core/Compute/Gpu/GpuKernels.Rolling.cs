@@ -63,15 +63,15 @@ internal static partial class GpuKernels
             {
                 for (var q = start; q <= i; q++)
                 {
-                    count += float.IsNaN(src[q * n + j]) ? 0 : 1;
+                    count += Missing(src[q * n + j]) ? 0 : 1;
                 }
             }
             else
             {
-                count += float.IsNaN(src[i * n + j]) ? 0 : 1;
+                count += Missing(src[i * n + j]) ? 0 : 1;
                 if (i >= w)
                 {
-                    count -= float.IsNaN(src[(i - w) * n + j]) ? 0 : 1;
+                    count -= Missing(src[(i - w) * n + j]) ? 0 : 1;
                 }
             }
 
@@ -82,7 +82,7 @@ internal static partial class GpuKernels
                 for (var q = start; q <= i; q++)
                 {
                     var y = src[q * n + j];
-                    if (!float.IsNaN(y) && (bestAt < 0 || (isMin ? y < best : y > best)))
+                    if (!Missing(y) && (bestAt < 0 || (isMin ? y < best : y > best)))
                     {
                         best = y;
                         bestAt = q;
@@ -92,7 +92,7 @@ internal static partial class GpuKernels
             else
             {
                 var x = src[i * n + j];
-                if (!float.IsNaN(x) && (isMin ? x < best : x > best))
+                if (!Missing(x) && (isMin ? x < best : x > best))
                 {
                     best = x;
                     bestAt = i;
@@ -130,7 +130,7 @@ internal static partial class GpuKernels
                 for (var q = start; q <= i; q++)
                 {
                     var y = src[q * n + j];
-                    if (float.IsNaN(y))
+                    if (Missing(y))
                     {
                         continue;
                     }
@@ -146,7 +146,7 @@ internal static partial class GpuKernels
                 if (i >= w)
                 {
                     var old = src[(i - w) * n + j];
-                    if (!float.IsNaN(old))
+                    if (!Missing(old))
                     {
                         var d = old - k;
                         s1.Add(-d);
@@ -161,7 +161,7 @@ internal static partial class GpuKernels
                 }
 
                 var x = src[i * n + j];
-                if (!float.IsNaN(x))
+                if (!Missing(x))
                 {
                     if (count == 0)
                     {
@@ -192,7 +192,7 @@ internal static partial class GpuKernels
         for (var q = start; q <= end; q++)
         {
             var y = src[q * n + j];
-            if (float.IsNaN(y))
+            if (Missing(y))
             {
                 continue;
             }
@@ -267,7 +267,7 @@ internal static partial class GpuKernels
         for (var q = start; q <= end; q++)
         {
             var y = src[q * n + j];
-            if (!float.IsNaN(y))
+            if (!Missing(y))
             {
                 count++;
                 sum += y;
@@ -294,7 +294,7 @@ internal static partial class GpuKernels
                     for (var q = start; q <= end; q++)
                     {
                         var y = src[q * n + j];
-                        if (float.IsNaN(y))
+                        if (Missing(y))
                         {
                             continue;
                         }
@@ -311,7 +311,7 @@ internal static partial class GpuKernels
 
             case RollingOp.Rank:
                 {
-                    if (float.IsNaN(newest))
+                    if (Missing(newest))
                     {
                         return double.NaN;
                     }
@@ -321,6 +321,11 @@ internal static partial class GpuKernels
                     for (var q = start; q <= end; q++)
                     {
                         var y = src[q * n + j];
+                        if (Missing(y))
+                        {
+                            continue;
+                        }
+
                         if (y < newest)
                         {
                             less++;
@@ -341,7 +346,7 @@ internal static partial class GpuKernels
                     for (var q = start; q <= end; q++)
                     {
                         var y = src[q * n + j];
-                        if (float.IsNaN(y))
+                        if (Missing(y))
                         {
                             continue;
                         }
@@ -372,7 +377,7 @@ internal static partial class GpuKernels
                     for (var q = start; q <= end; q++)
                     {
                         var y = src[q * n + j];
-                        if (float.IsNaN(y))
+                        if (Missing(y))
                         {
                             continue;
                         }
@@ -423,7 +428,7 @@ internal static partial class GpuKernels
                     double sx = 0;
                     for (var q = start; q <= end; q++)
                     {
-                        if (!float.IsNaN(src[q * n + j]))
+                        if (!Missing(src[q * n + j]))
                         {
                             sx += q - start;
                         }
@@ -434,7 +439,7 @@ internal static partial class GpuKernels
                     for (var q = start; q <= end; q++)
                     {
                         var y = src[q * n + j];
-                        if (float.IsNaN(y))
+                        if (Missing(y))
                         {
                             continue;
                         }
@@ -457,7 +462,7 @@ internal static partial class GpuKernels
                         return syy > 0 ? sxy * sxy / (sxx * syy) : double.NaN;
                     }
 
-                    return float.IsNaN(newest) ? double.NaN : newest - (mean + slope * (end - start - mx));
+                    return Missing(newest) ? double.NaN : newest - (mean + slope * (end - start - mx));
                 }
 
             case RollingOp.Wma:
@@ -466,7 +471,7 @@ internal static partial class GpuKernels
                     for (var q = start; q <= end; q++)
                     {
                         var y = src[q * n + j];
-                        if (float.IsNaN(y))
+                        if (Missing(y))
                         {
                             continue;
                         }
@@ -503,7 +508,7 @@ internal static partial class GpuKernels
             {
                 var x = a[q * n + j];
                 var y = b[q * n + j];
-                if (float.IsNaN(x) || float.IsNaN(y))
+                if (Missing(x) || Missing(y))
                 {
                     continue;
                 }
@@ -523,7 +528,7 @@ internal static partial class GpuKernels
                 {
                     var x = a[q * n + j];
                     var y = b[q * n + j];
-                    if (float.IsNaN(x) || float.IsNaN(y))
+                    if (Missing(x) || Missing(y))
                     {
                         continue;
                     }

@@ -2,8 +2,9 @@ namespace QuantPipeline.Core.Compute.Gpu;
 
 /// <summary>
 /// The streaming state of the rolling sum / mean / var / std kernels for one window: compensated float64 sums
-/// of deviations from a shifted origin (the window's first value), so prices of 1e5 keep their small moves.
-/// NaN is skipped; emptying the window resets the sums.
+/// of deviations from a shifted origin, so prices of 1e5 keep their small moves. The origin is given at a rebuild
+/// (a robust one: a 1e17 outlier as origin would cancel every other value's deviation); after the window has
+/// emptied, the next value becomes it. NaN and ±∞ are skipped; emptying the window resets the sums.
 /// </summary>
 internal struct MomentWindow
 {
@@ -11,22 +12,25 @@ internal struct MomentWindow
     public NeumaierSum S1;
     public NeumaierSum S2;
     public int Count;
+    public bool Anchored;
 
-    public void Reset()
+    public void Reset(double origin)
     {
         S1 = default;
         S2 = default;
         Count = 0;
+        Origin = origin;
+        Anchored = true;
     }
 
     public void Add(float y)
     {
-        if (float.IsNaN(y))
+        if (GpuKernels.Missing(y))
         {
             return;
         }
 
-        if (Count == 0)
+        if (Count == 0 && !Anchored)
         {
             Origin = y;
         }
@@ -39,7 +43,7 @@ internal struct MomentWindow
 
     public void Remove(float y)
     {
-        if (float.IsNaN(y))
+        if (GpuKernels.Missing(y))
         {
             return;
         }
@@ -52,6 +56,7 @@ internal struct MomentWindow
         {
             S1 = default;
             S2 = default;
+            Anchored = false;
         }
     }
 }

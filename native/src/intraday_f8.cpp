@@ -1,0 +1,376 @@
+// The F8 intraday feature set (benchmark W1) in one sweep along time per block of symbols, then an in-place
+// cross-sectional rank of the window return. It is the native twin of the managed IntradayF8Kernel: the same
+// float64 state per symbol (shifted running moments with the recompute trigger, van Herk/Gil-Werman extrema,
+// pandas' adjusted EWM, Wilder's averages), the same operations in the same order, and no contraction into fused
+// multiply-adds (CMakeLists.txt compiles this file with -ffp-contract=off), so both backends give the same bits.
+// Output slots: 0 ret_1, 1 mean(c)/c - 1, 2 std(ret_1), 3 z(c), 4 EWM(ret_1), 5 max(c)/c, 6 min(c)/c, 7 z(v),
+// 8 percentile rank of the window return, 9 RSI. Missing values are NaN and +-inf, as in KernelSemantics.
+#include <atomic>
+#include <cstring>
+#include <memory>
+
+#include "common.hpp"
+#include "intraday_f8.hpp"
+
+namespace qp {
+namespace {
+
+using qp::kNaN;
+using qp::kNaNf;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+using f8::BlockState;
+using f8::kBlock;
+using f8::Moments;
+using f8::Row;
+
+struct F8Args {
+  const float* close;
+  const float* volume;
+  const uint8_t* mask;
+  float* const* out;
+  int64_t t, n;
+  int32_t window, rsi_period;
+  double ewm_alpha;
+};
+
+inline bool finite(double x) { return x - x == 0.0; }
+
+// sqrt((k - 1) / (k * kM2)): z = u * this for u = k * (x - mean) (ddof 1).
+inline double scaled_inverse_std(double k, double scaled_m2) { return std::sqrt((k - 1.0) / (k * scaled_m2)); }
+
+inline double sample_std(double k, double scaled_m2) { return std::sqrt(scaled_m2 / (k * (k - 1.0))); }
+
+// The row sweep built for the widest instruction set this CPU has.
+using SweepRow = bool (*)(const Row&, BlockState&, int64_t, const f8::SweepConstants&);
+SweepRow pick_sweep_row() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return f8::sweep_row_avx512;
+  if (__builtin_cpu_supports("avx2")) return f8::sweep_row_avx2;
+  return f8::sweep_row_base;
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void returns_row(const float* now, const float* then, float* dst, int64_t nb) {
+  if (then == nullptr) {
+    for (int64_t j = 0; j < nb; ++j) dst[j] = kNaNf;
+    return;
+  }
+  QP_SIMD
+  for (int64_t j = 0; j < nb; ++j) dst[j] = static_cast<float>(static_cast<double>(now[j]) / then[j] - 1.0);
+}
+
+// Suffix max and min of close over the `window` rows before `row` (missing = -+inf), newest last.
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void suffixes(const float* row, int64_t n, int32_t window, int64_t nb, float* suffix_max, float* suffix_min) {
+  for (int32_t q = window - 1; q >= 0; --q) {
+    const float* in = row + static_cast<int64_t>(q - window) * n;
+    float* smax = suffix_max + q * nb;
+    float* smin = suffix_min + q * nb;
+    const float* below_max = suffix_max + (q + 1) * nb;
+    const float* below_min = suffix_min + (q + 1) * nb;
+    const bool last = q == window - 1;
+    QP_SIMD
+    for (int64_t j = 0; j < nb; ++j) {
+      const double x = in[j];
+      const bool fx = finite(x);
+      const double g0 = last ? -kInf : static_cast<double>(below_max[j]);
+      const double h0 = last ? kInf : static_cast<double>(below_min[j]);
+      const double sx = fx ? x : -kInf;
+      const double sn = fx ? x : kInf;
+      smax[j] = static_cast<float>(g0 > sx ? g0 : sx);
+      smin[j] = static_cast<float>(h0 < sn ? h0 : sn);
+    }
+  }
+}
+
+// Exact sums of one symbol's window ending at row i, shifted by its newest finite value.
+void exact(const float* src, int64_t n, int64_t symbol, int64_t i, int32_t window, double& shift, double& s1, double& s2, double& k,
+           double& peak) {
+  const int64_t start = std::max<int64_t>(0, i - window + 1);
+  double c = 0.0;
+  for (int64_t r = i; r >= start; --r) {
+    const float v = src[r * n + symbol];
+    if (finite(v)) {
+      c = v;
+      break;
+    }
+  }
+  double a = 0.0, b = 0.0, p = 0.0;
+  int32_t count = 0;
+  for (int64_t r = start; r <= i; ++r) {
+    const float v = src[r * n + symbol];
+    if (finite(v)) {
+      const double d = v - c;
+      a += d;
+      b += d * d;
+      p = std::max(p, d * d);
+      ++count;
+    }
+  }
+  shift = c;
+  s1 = a;
+  s2 = b;
+  k = count;
+  peak = p;
+}
+
+// Recomputes the flagged lanes' moment series exactly and rewrites the outputs that depend on them.
+void recompute_row(const F8Args& a, BlockState& s, int64_t j0, int64_t nb, int64_t i) {
+  for (int64_t j = 0; j < nb; ++j) {
+    const int64_t flags = s.recompute[j];
+    if (flags == 0) continue;
+    for (int series = 0; series < 3; ++series) {
+      if ((flags & (1 << series)) == 0) continue;
+      const float* src = series == 0 ? a.close : series == 1 ? a.out[0] : a.volume;
+      Moments& m = series == 0 ? s.close : series == 1 ? s.ret : s.vol;
+      const int64_t symbol = j0 + j;
+      double shift, s1, s2, k, peak;
+      exact(src, a.n, symbol, i, a.window, shift, s1, s2, k, peak);
+      m.shift[j] = shift;
+      m.s1[j] = s1;
+      m.s2[j] = s2;
+      m.count[j] = k;
+      m.peak[j] = peak;
+      const int64_t cell = i * a.n + symbol;
+      const double x = src[cell];
+      const bool valid = k >= a.window;
+      const double km2 = s2 * k - s1 * s1;
+      const double scaled_m2 = km2 > 0.0 ? km2 : 0.0;
+      const double u = k * (x - shift) - s1;
+      if (series == 0) {
+        a.out[1][cell] = valid ? static_cast<float>(0.0 - u * (1.0 / (k * x))) : kNaNf;
+        a.out[3][cell] = valid ? static_cast<float>(u * scaled_inverse_std(k, scaled_m2)) : kNaNf;
+      } else if (series == 1) {
+        a.out[2][cell] = valid ? static_cast<float>(sample_std(k, scaled_m2)) : kNaNf;
+      } else {
+        a.out[7][cell] = valid ? static_cast<float>(u * scaled_inverse_std(k, scaled_m2)) : kNaNf;
+      }
+    }
+  }
+}
+
+void init_moments(Moments& m, int64_t nb) {
+  for (int64_t j = 0; j < nb; ++j) m.shift[j] = m.s1[j] = m.s2[j] = m.count[j] = m.peak[j] = 0.0;
+}
+
+void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::vector<float>& suffix) {
+  const int64_t n = a.n;
+  const int32_t w = a.window;
+  init_moments(s.close, nb);
+  init_moments(s.ret, nb);
+  init_moments(s.vol, nb);
+  for (int64_t j = 0; j < nb; ++j) {
+    s.ewm_mean[j] = kNaN;
+    s.ewm_weight[j] = 1.0;
+    s.gain[j] = s.loss[j] = kNaN;
+    s.rsi_weight[j] = 1.0;
+    s.rsi_count[j] = 0.0;
+    s.prefix_max[j] = s.prefix_min[j] = 0.0;
+    s.recompute[j] = 0;
+  }
+  // Suffix tables, then three filler rows: NaN, -inf and +inf.
+  suffix.resize(static_cast<size_t>((2 * (w + 1) + 3) * nb));
+  float* suffix_max = suffix.data();
+  float* suffix_min = suffix_max + (w + 1) * nb;
+  float* nan_row = suffix_min + (w + 1) * nb;
+  float* low_row = nan_row + nb;
+  float* high_row = low_row + nb;
+  std::fill(nan_row, nan_row + nb, kNaNf);
+  std::fill(low_row, low_row + nb, -std::numeric_limits<float>::infinity());
+  std::fill(high_row, high_row + nb, std::numeric_limits<float>::infinity());
+  const int64_t back = static_cast<int64_t>(w) * n;
+  const double rsi_alpha = 1.0 / a.rsi_period;
+  const f8::SweepConstants constants{static_cast<double>(w), static_cast<double>(a.rsi_period), 1.0 - a.ewm_alpha, 1.0 - rsi_alpha, rsi_alpha};
+  static const SweepRow sweep_row = pick_sweep_row();
+  for (int64_t i = 0; i < a.t; ++i) {
+    const int64_t offset = i * n + j0;
+    const bool leaving = i >= w;
+    Row r{};
+    r.close = a.close + offset;
+    r.volume = a.volume + offset;
+    r.close_old = leaving ? r.close - back : nan_row;
+    r.volume_old = leaving ? r.volume - back : nan_row;
+    r.close_prev = i >= 1 ? r.close - n : nan_row;
+    r.ret_old = leaving ? a.out[0] + offset - back : nan_row;
+    r.suffix_max = low_row;
+    r.suffix_min = high_row;
+    for (int f = 0; f < 10; ++f) r.out[f] = a.out[f] + offset;
+
+    // The returns are the element-wise float32 operation (divided in float64, rounded once).
+    returns_row(r.close, i >= 1 ? r.close - n : nullptr, r.out[0], nb);
+    returns_row(r.close, leaving ? r.close - back : nullptr, r.out[8], nb);
+
+    // A new segment of the extrema: suffix extrema of the last `window` rows, once per segment.
+    const int64_t segment = i - i % w;
+    r.segment_start = i % w == 0;
+    if (r.segment_start && leaving) suffixes(r.close, n, w, nb, suffix_max, suffix_min);
+    if (leaving && i - w + 1 < segment) {
+      const int64_t suffix_row = i - w + 1 - (segment - w);
+      r.suffix_max = suffix_max + suffix_row * nb;
+      r.suffix_min = suffix_min + suffix_row * nb;
+    }
+
+    if (sweep_row(r, s, nb, constants)) recompute_row(a, s, j0, nb, i);
+  }
+}
+
+// Percentile ranks (average ties, in (0, 1]) of one row's members with finite values, in place; NaN elsewhere.
+// Values map to 22-bit buckets by linear interpolation between the row's minimum and maximum (a monotone map, so
+// bucket order is value order and equal values share a bucket) and are sorted by bucket with two 11-bit LSD radix
+// passes. Distinct values rarely share one of the 4M buckets: a value alone in its bucket has rank a + 1 outright,
+// and the few shared buckets are put in exact order and split into tie groups.
+class RowRanker {
+ public:
+  explicit RowRanker(int64_t n) : items_(static_cast<size_t>(n)), swap_(static_cast<size_t>(n)) {}
+
+  void rank(float* row, const uint8_t* mask, int64_t n) {
+    uint64_t* items = items_.data();
+    int64_t m = 0;
+    float lo = std::numeric_limits<float>::infinity(), hi = -std::numeric_limits<float>::infinity();
+    for (int64_t j = 0; j < n; ++j) {
+      const float x = row[j];
+      if (x - x == 0.0f && (mask == nullptr || mask[j] != 0)) {
+        items[m++] = static_cast<uint64_t>(j);
+        lo = std::min(lo, x);
+        hi = std::max(hi, x);
+      } else {
+        row[j] = kNaNf;
+      }
+    }
+    if (m == 0) return;
+    const double half_over_count = 0.5 / static_cast<double>(m);
+    if (lo == hi) {
+      // One value, or all equal: a single tie group.
+      const auto pct = static_cast<float>(static_cast<double>(1 + m) * half_over_count);
+      for (int64_t a = 0; a < m; ++a) row[items[a]] = pct;
+      return;
+    }
+    uint32_t* low = histogram_;
+    uint32_t* high = histogram_ + kDigits;
+    std::memset(histogram_, 0, sizeof histogram_);
+    const double scale = kRange / (static_cast<double>(hi) - lo);
+    for (int64_t a = 0; a < m; ++a) {
+      const uint64_t j = items[a];
+      const auto bucket = static_cast<uint32_t>((static_cast<double>(row[j]) - lo) * scale);
+      items[a] = (static_cast<uint64_t>(bucket) << 32) | j;
+      ++low[bucket & (kDigits - 1)];
+      ++high[bucket >> kBits];
+    }
+    scatter(items, swap_.data(), m, low, 32);
+    scatter(swap_.data(), items, m, high, 32 + kBits);
+
+    for (int64_t a = 0; a < m;) {
+      const uint64_t bucket = items[a] >> 32;
+      int64_t e = a + 1;
+      while (e < m && items[e] >> 32 == bucket) ++e;
+      if (e == a + 1) {
+        row[static_cast<uint32_t>(items[a])] = static_cast<float>(static_cast<double>(2 * a + 2) * half_over_count);
+        a = e;
+        continue;
+      }
+      // A shared bucket: its cells still hold their values. Order by value, then give each tie group [g, h) the
+      // average of ranks g + 1 .. h.
+      auto value = [&](uint64_t item) { return row[static_cast<uint32_t>(item)]; };
+      std::sort(items + a, items + e, [&](uint64_t p, uint64_t q) { return value(p) < value(q); });
+      for (int64_t g = a; g < e;) {
+        int64_t h = g + 1;
+        while (h < e && value(items[h]) == value(items[g])) ++h;
+        const auto pct = static_cast<float>(static_cast<double>(g + 1 + h) * half_over_count);
+        for (int64_t k = g; k < h; ++k) row[static_cast<uint32_t>(items[k])] = pct;
+        g = h;
+      }
+      a = e;
+    }
+  }
+
+ private:
+  static constexpr int kBits = 11;
+  static constexpr uint32_t kDigits = 1u << kBits;
+  static constexpr double kRange = (1 << (2 * kBits)) - 1;
+
+  static void scatter(const uint64_t* from, uint64_t* to, int64_t m, uint32_t* counts, int shift) {
+    uint32_t total = 0;
+    for (uint32_t b = 0; b < kDigits; ++b) {
+      const uint32_t c = counts[b];
+      counts[b] = total;
+      total += c;
+    }
+    for (int64_t a = 0; a < m; ++a) {
+      const uint64_t item = from[a];
+      to[counts[(item >> shift) & (kDigits - 1)]++] = item;
+    }
+  }
+
+  std::vector<uint64_t> items_;
+  std::vector<uint64_t> swap_;
+  uint32_t histogram_[2 * kDigits];
+};
+
+// Runs body(task) for tasks [0, count) on up to hardware_concurrency threads, each taking the next task as it
+// finishes one, so a core slowed by other work takes fewer.
+template <typename Make, typename Body>
+void for_tasks(int64_t count, Make&& make_scratch, Body&& body) {
+  const int64_t hw = std::max<int64_t>(1, static_cast<int64_t>(std::thread::hardware_concurrency()));
+  const int64_t threads = std::min(hw, count);
+  std::atomic<int64_t> next{0};
+  std::exception_ptr error;
+  std::mutex error_lock;
+  auto worker = [&]() {
+    try {
+      auto scratch = make_scratch();
+      for (int64_t task = next.fetch_add(1); task < count; task = next.fetch_add(1)) body(task, *scratch);
+    } catch (...) {
+      std::lock_guard<std::mutex> hold(error_lock);
+      if (!error) error = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int64_t k = 1; k < threads; ++k) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+  if (error) std::rethrow_exception(error);
+}
+
+qp_status intraday_f8(const F8Args& a) {
+  const int64_t blocks = (a.n + kBlock - 1) / kBlock;
+  for_tasks(
+      blocks, [] { return std::make_unique<std::pair<BlockState, std::vector<float>>>(); },
+      [&](int64_t b, std::pair<BlockState, std::vector<float>>& scratch) {
+        const int64_t j0 = b * kBlock;
+        sweep_block(a, j0, std::min(kBlock, a.n - j0), scratch.first, scratch.second);
+      });
+  // Rank rows in chunks of 64 (eight or more chunks per core on W1's 8,190 rows).
+  constexpr int64_t kRows = 64;
+  float* rank = a.out[8];
+  for_tasks(
+      (a.t + kRows - 1) / kRows, [&] { return std::make_unique<RowRanker>(a.n); },
+      [&](int64_t c, RowRanker& ranker) {
+        for (int64_t i = c * kRows; i < std::min(a.t, (c + 1) * kRows); ++i)
+          ranker.rank(rank + i * a.n, a.mask == nullptr ? nullptr : a.mask + i * a.n, a.n);
+      });
+  return QP_OK;
+}
+
+}  // namespace
+}  // namespace qp
+
+extern "C" qp_status qp_intraday_f8_f32(const float* close, const float* volume, const uint8_t* mask, float* const* outputs, int64_t t,
+                                        int64_t n, int32_t window, int32_t rsi_period, double ewm_alpha) {
+  return qp::guarded([&]() -> qp_status {
+    if (t < 0 || n < 0) return qp::fail(QP_INVALID_ARGUMENT, "t and n must be non-negative");
+    if (window < 1) return qp::fail(QP_INVALID_ARGUMENT, "window must be >= 1, got " + std::to_string(window));
+    if (rsi_period < 1) return qp::fail(QP_INVALID_ARGUMENT, "rsi_period must be >= 1, got " + std::to_string(rsi_period));
+    if (!(ewm_alpha > 0.0 && ewm_alpha <= 1.0)) return qp::fail(QP_INVALID_ARGUMENT, "ewm_alpha must be in (0, 1]");
+    if (n > INT32_MAX) return qp::fail(QP_INVALID_ARGUMENT, "at most 2^31 - 1 symbols per row");
+    if (t == 0 || n == 0) return QP_OK;
+    if (close == nullptr || volume == nullptr || outputs == nullptr) return qp::fail(QP_INVALID_ARGUMENT, "close, volume and outputs must not be null");
+    for (int f = 0; f < 10; ++f) {
+      if (outputs[f] == nullptr) return qp::fail(QP_INVALID_ARGUMENT, "output " + std::to_string(f) + " is null");
+      if (outputs[f] == close || outputs[f] == volume) return qp::fail(QP_INVALID_ARGUMENT, "output " + std::to_string(f) + " aliases an input");
+      for (int g = 0; g < f; ++g)
+        if (outputs[g] == outputs[f]) return qp::fail(QP_INVALID_ARGUMENT, "outputs " + std::to_string(g) + " and " + std::to_string(f) + " alias");
+    }
+    return qp::intraday_f8(qp::F8Args{close, volume, mask, outputs, t, n, window, rsi_period, ewm_alpha});
+  });
+}
