@@ -8,7 +8,7 @@ public class PathologicalInputTests
     // 19 symbols: two vectors of 8 and a scalar remainder of 3.
     private const int N = 19;
 
-    private static readonly RollingOp[] RunningOps = [RollingOp.Sum, RollingOp.Mean, RollingOp.Var, RollingOp.Std, RollingOp.Min, RollingOp.Max, RollingOp.Count, RollingOp.Skew, RollingOp.Slope];
+    private static readonly RollingOp[] RunningOps = [RollingOp.Sum, RollingOp.Mean, RollingOp.Var, RollingOp.Std, RollingOp.Min, RollingOp.Max, RollingOp.Count, RollingOp.Skew, RollingOp.Slope, RollingOp.Rsquare, RollingOp.Resi];
 
     public static TheoryData<string, RollingOp> Cases()
     {
@@ -128,6 +128,51 @@ public class PathologicalInputTests
         var strict = new float[t * N];
         Backends.Get(backend).Rolling(op, src, strict, t, N, new RollingSpec(100));
         Assert.All(strict, v => Assert.True(float.IsNaN(v), "min_periods defaults to the window, which 25 bars never fill"));
+    }
+
+    public static TheoryData<string, RollingPairOp> PairCases()
+    {
+        var data = new TheoryData<string, RollingPairOp>();
+        foreach (var backend in Backends.Names)
+        {
+            foreach (var op in Enum.GetValues<RollingPairOp>())
+            {
+                data.Add(backend, op);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PairCases))]
+    public void Pair_statistics_survive_a_huge_value_tiny_magnitudes_and_1e5_prices(string backend, RollingPairOp op)
+    {
+        const int t = 120;
+        var rng = new Random(21);
+        var spiked = new float[t * N];
+        var tiny = new float[t * N];
+        var prices = new float[t * N];
+        var other = Numbers.RandomWalk(t, N, seed: 22, nanShare: 0.05);
+        for (var j = 0; j < N; j++)
+        {
+            var x = 100_000.0;
+            for (var i = 0; i < t; i++)
+            {
+                x += (rng.Next(0, 9) - 4) / 128.0;
+                prices[i * N + j] = (float)x;
+                spiked[i * N + j] = i == 5 + j ? 1e17f : 1f + 0.01f * ((i * 7 + j) % 11);
+                tiny[i * N + j] = (float)(1e-8 * (1 + 0.1 * rng.NextDouble()));
+            }
+        }
+
+        var b = Backends.Get(backend);
+        foreach (var (name, a, spec) in new[] { ("spike", spiked, new RollingSpec(10)), ("tiny", tiny, new RollingSpec(15, MinPeriods: 5)), ("1e5", prices, new RollingSpec(30)) })
+        {
+            var dst = new float[t * N];
+            b.RollingPair(op, a, other, dst, t, N, spec);
+            Numbers.AssertClose(ReferenceKernels.RollingPair(op, a, other, t, N, spec), dst, $"{backend} {op} {name}", relative: 1e-5, absolute: op == RollingPairOp.Cov && name == "tiny" ? 1e-20 : 1e-6);
+        }
     }
 
     [Theory]
