@@ -106,8 +106,8 @@ public sealed unsafe class ManagedBackend : IComputeBackend
                 case RollingOp.Count: Moments<CountMoment>(s, d, t, n, spec, required); break;
                 case RollingOp.Max: ColumnKernel.Run(new RollingExtremaKernel<MaxOperator>(s, d, t, n, spec.Window, required), n); break;
                 case RollingOp.Min: ColumnKernel.Run(new RollingExtremaKernel<MinOperator>(s, d, t, n, spec.Window, required), n); break;
-                case RollingOp.ArgMin: ColumnKernel.Run(new LaneScanKernel<ArgExtremumScan<MinOperator>>(s, d, t, n, spec.Window, required), n); break;
-                case RollingOp.ArgMax: ColumnKernel.Run(new LaneScanKernel<ArgExtremumScan<MaxOperator>>(s, d, t, n, spec.Window, required), n); break;
+                case RollingOp.ArgMin: ColumnKernel.Run(new RollingArgExtremaKernel<MinOperator>(s, d, t, n, spec.Window, required), n); break;
+                case RollingOp.ArgMax: ColumnKernel.Run(new RollingArgExtremaKernel<MaxOperator>(s, d, t, n, spec.Window, required), n); break;
                 case RollingOp.Quantile: ColumnKernel.Run(new SortedWindowKernel(s, d, t, n, spec.Window, required, spec.Quantile), n); break;
                 case RollingOp.Rank: ColumnKernel.Run(new LaneScanKernel<RankScan>(s, d, t, n, spec.Window, required), n); break;
                 case RollingOp.Skew: WindowScanKernel.Run<SkewWindow>(s, d, t, n, spec, required); break;

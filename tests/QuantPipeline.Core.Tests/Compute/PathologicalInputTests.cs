@@ -130,6 +130,32 @@ public class PathologicalInputTests
         Assert.All(strict, v => Assert.True(float.IsNaN(v), "min_periods defaults to the window, which 25 bars never fill"));
     }
 
+    [Theory]
+    [InlineData("managed")]
+    public void Infinities_are_missing_in_rolling_order_statistics_and_regressions(string backend)
+    {
+        const int t = 90;
+        var src = Numbers.RandomWalk(t, N, seed: 14, step: 3).Select((v, k) => k % 41 == 5 ? float.PositiveInfinity : k % 43 == 7 ? float.NegativeInfinity : MathF.Round(v / 2)).ToArray();
+        var b = Backends.Get(backend);
+        foreach (var op in new[] { RollingOp.ArgMin, RollingOp.ArgMax, RollingOp.Rank, RollingOp.Quantile, RollingOp.Min, RollingOp.Max, RollingOp.Slope, RollingOp.Rsquare, RollingOp.Resi, RollingOp.Mean })
+        {
+            foreach (var spec in new[] { new RollingSpec(7, MinPeriods: 1, Quantile: 0.2), new RollingSpec(20, MinPeriods: 10, Quantile: 0.8) })
+            {
+                var dst = new float[t * N];
+                b.Rolling(op, src, dst, t, N, spec);
+                Numbers.AssertClose(ReferenceKernels.Rolling(op, src, t, N, spec), dst, $"{backend} {op} {spec}");
+            }
+        }
+
+        foreach (var op in Enum.GetValues<RollingPairOp>())
+        {
+            var dst = new float[t * N];
+            var other = Numbers.RandomWalk(t, N, seed: 15);
+            b.RollingPair(op, src, other, dst, t, N, new RollingSpec(10, MinPeriods: 3));
+            Numbers.AssertClose(ReferenceKernels.RollingPair(op, src, other, t, N, new RollingSpec(10, MinPeriods: 3)), dst, $"{backend} {op}");
+        }
+    }
+
     public static TheoryData<string, RollingPairOp> PairCases()
     {
         var data = new TheoryData<string, RollingPairOp>();

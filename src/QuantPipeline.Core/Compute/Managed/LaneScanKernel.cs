@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace QuantPipeline.Core.Compute.Managed;
 
 /// <summary>
-/// Driver for window statistics that read every slot (rank of the newest value, arg-max/min): O(window) per output
+/// Driver for window statistics that read every slot (the rank of the newest value): O(window) per output
 /// but vectorised across symbols. Each vector of symbols walks the whole time axis before the next one starts, so its
 /// window (window × one cache line) stays in L1 and only the newest row is loaded from memory.
 /// </summary>

@@ -19,30 +19,6 @@ internal interface ILaneScanOperator
 }
 
 /// <summary>
-/// 1-based position of the first window maximum (<see cref="MaxOperator"/>) or minimum (<see cref="MinOperator"/>)
-/// from the oldest available slot: a slot replaces the best only when strictly better, so ties keep the first.
-/// a = the best value so far, b = its slot.
-/// </summary>
-internal readonly struct ArgExtremumScan<TOp> : ILaneScanOperator
-    where TOp : IExtremumOperator
-{
-    public static double InitialA => TOp.Identity;
-
-    public static TV Step<TV, TL>(TV value, TV finite, TV slot, TV newest, ref TV a, TV b)
-        where TV : struct
-        where TL : IDoubleLanes<TV>
-    {
-        var better = TL.And(TOp.Improves<TV, TL>(value, a), finite);
-        a = TL.Select(better, value, a);
-        return TL.Select(better, slot, b);
-    }
-
-    public static TV Finish<TV, TL>(TV a, TV b, TV finiteCount, TV newest)
-        where TV : struct
-        where TL : IDoubleLanes<TV> => TL.Add(b, TL.Broadcast(1));
-}
-
-/// <summary>
 /// Percentile rank of the newest value among the window's finite values, average ties, in (0, 1]:
 /// (less + (equal + 1) / 2) / finite, where equal counts the newest itself; NaN when the newest is missing.
 /// a = count of finite values below the newest, b = count at or below it.
