@@ -108,8 +108,8 @@ public sealed unsafe class ManagedBackend : IComputeBackend
                 case RollingOp.Min: ColumnKernel.Run(new RollingExtremaKernel<MinOperator>(s, d, t, n, spec.Window, required), n); break;
                 case RollingOp.ArgMin: ColumnKernel.Run(new RollingArgExtremaKernel<MinOperator>(s, d, t, n, spec.Window, required), n); break;
                 case RollingOp.ArgMax: ColumnKernel.Run(new RollingArgExtremaKernel<MaxOperator>(s, d, t, n, spec.Window, required), n); break;
-                case RollingOp.Quantile: ColumnKernel.Run(new SortedWindowKernel(s, d, t, n, spec.Window, required, spec.Quantile), n); break;
-                case RollingOp.Rank: ColumnKernel.Run(new LaneScanKernel<RankScan>(s, d, t, n, spec.Window, required), n); break;
+                case RollingOp.Quantile: FloatColumnKernel.Run(new SortedWindowKernel(s, d, t, n, spec.Window, required, spec.Quantile), n); break;
+                case RollingOp.Rank: FloatColumnKernel.Run(new RollingRankKernel(s, d, t, n, spec.Window, required), n); break;
                 case RollingOp.Skew: WindowScanKernel.Run<SkewWindow>(s, d, t, n, spec, required); break;
                 case RollingOp.Kurt: WindowScanKernel.Run<KurtWindow>(s, d, t, n, spec, required); break;
                 case RollingOp.Slope: Regression<SlopeRegression>(s, d, t, n, spec, required); break;

@@ -7,10 +7,10 @@ namespace QuantPipeline.Core.Compute.Managed;
 /// symbol's window, kept transposed so one vector holds the k-th smallest value of several symbols. A step removes
 /// the leaving value y and inserts the newest x in one branch-free pass over the slots:
 /// R[k] = S[k] &lt; y ? S[k] : S[k+1] (drop the first y), then S'[k] = R[k] &lt; x ? R[k] : max(R[k−1], x).
-/// Missing values sort as +∞ at the end, and a finite count says how many slots hold values; the order statistics
-/// themselves are exact (no arithmetic), so the result is the two-pass result.
+/// Missing values sort as +∞ at the end and a finite count says how many slots hold values. Sorting moves float32
+/// values without arithmetic, so it runs in float32 lanes; the interpolation is float64, as in the two-pass result.
 /// </summary>
-internal readonly unsafe struct SortedWindowKernel : IColumnKernel
+internal readonly unsafe struct SortedWindowKernel : IFloatColumnKernel
 {
     private readonly float* _src;
     private readonly float* _dst;
@@ -34,34 +34,34 @@ internal readonly unsafe struct SortedWindowKernel : IColumnKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run<TV, TL>(int first, int count)
         where TV : struct
-        where TL : IDoubleLanes<TV>
+        where TL : IFloatLanes<TV>
     {
         var slots = Math.Min(_window, Math.Max(_t, 1));
         var width = TL.Count;
-        var sorted = new double[slots * width];
-        var counts = new double[width];
+        var sorted = new float[slots * width];
+        var counts = new float[width];
         var one = TL.Broadcast(1);
         var zero = TL.Broadcast(0);
-        var missing = TL.Broadcast(double.PositiveInfinity);
-        var below = TL.Broadcast(double.NegativeInfinity);
-        fixed (double* s = sorted)
-        fixed (double* finiteCounts = counts)
+        var missing = TL.Broadcast(float.PositiveInfinity);
+        var below = TL.Broadcast(float.NegativeInfinity);
+        fixed (float* s = sorted)
+        fixed (float* finiteCounts = counts)
         {
             for (var l = first; l < first + count; l += width)
             {
                 var column = _src + l;
-                new Span<double>(s, sorted.Length).Fill(double.PositiveInfinity);
+                new Span<float>(s, sorted.Length).Fill(float.PositiveInfinity);
                 var finiteCount = zero;
                 for (var i = 0; i < _t; i++)
                 {
-                    var x = TL.LoadWiden(ref column[(long)i * _n]);
+                    var x = TL.Load(ref column[(long)i * _n]);
                     var fx = TL.IsFinite(x);
                     x = TL.Select(fx, x, missing);
                     finiteCount = TL.Add(finiteCount, TL.And(fx, one));
                     var y = missing;
                     if (i >= _window)
                     {
-                        y = TL.LoadWiden(ref column[(long)(i - _window) * _n]);
+                        y = TL.Load(ref column[(long)(i - _window) * _n]);
                         var fy = TL.IsFinite(y);
                         y = TL.Select(fy, y, missing);
                         finiteCount = TL.Subtract(finiteCount, TL.And(fy, one));
@@ -94,7 +94,7 @@ internal readonly unsafe struct SortedWindowKernel : IColumnKernel
                         var position = _quantile * (m - 1);
                         var lo = (int)Math.Floor(position);
                         var hi = Math.Min(lo + 1, m - 1);
-                        var low = s[lo * width + lane];
+                        double low = s[lo * width + lane];
                         outRow[lane] = (float)(low + (s[hi * width + lane] - low) * (position - lo));
                     }
                 }
