@@ -39,6 +39,9 @@ internal readonly struct FloatLanes512 : IFloatLanes<Vector512<float>>
     public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Equals(Vector512<float> a, Vector512<float> b) => Vector512.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> GreaterThan(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThan(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -46,6 +49,9 @@ internal readonly struct FloatLanes512 : IFloatLanes<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> And(Vector512<float> a, Vector512<float> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Floor(Vector512<float> value) => Vector512.Floor(value);
 }
 
 /// <summary>8 float32 lanes (AVX2).</summary>
@@ -84,6 +90,9 @@ internal readonly struct FloatLanes256 : IFloatLanes<Vector256<float>>
     public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.MaxNative(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Equals(Vector256<float> a, Vector256<float> b) => Vector256.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> GreaterThan(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThan(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -91,6 +100,9 @@ internal readonly struct FloatLanes256 : IFloatLanes<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> And(Vector256<float> a, Vector256<float> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Floor(Vector256<float> value) => Vector256.Floor(value);
 }
 
 /// <summary>4 float32 lanes (SSE / NEON).</summary>
@@ -129,6 +141,9 @@ internal readonly struct FloatLanes128 : IFloatLanes<Vector128<float>>
     public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.MaxNative(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Equals(Vector128<float> a, Vector128<float> b) => Vector128.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> GreaterThan(Vector128<float> a, Vector128<float> b) => Vector128.GreaterThan(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -136,6 +151,9 @@ internal readonly struct FloatLanes128 : IFloatLanes<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> And(Vector128<float> a, Vector128<float> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Floor(Vector128<float> value) => Vector128.Floor(value);
 }
 
 /// <summary>One float32 lane: the scalar fallback and the remainder of a column block that does not fill a vector.</summary>
@@ -176,6 +194,9 @@ internal readonly struct ScalarFloatLanes : IFloatLanes<float>
     public static float Max(float a, float b) => a > b ? a : b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Equals(float a, float b) => Mask(a == b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float GreaterThan(float a, float b) => Mask(a > b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -183,6 +204,9 @@ internal readonly struct ScalarFloatLanes : IFloatLanes<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float And(float a, float b) => BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(a) & BitConverter.SingleToInt32Bits(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Floor(float value) => MathF.Floor(value);
 
     private static float Mask(bool condition) => condition ? True : 0f;
 }

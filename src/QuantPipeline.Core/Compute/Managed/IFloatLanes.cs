@@ -33,9 +33,13 @@ internal interface IFloatLanes<TV>
     /// <summary>The larger value; inputs are never NaN where this is used.</summary>
     static abstract TV Max(TV a, TV b);
 
+    static abstract TV Equals(TV a, TV b);
+
     static abstract TV GreaterThan(TV a, TV b);
 
     static abstract TV GreaterThanOrEqual(TV a, TV b);
 
     static abstract TV And(TV a, TV b);
+
+    static abstract TV Floor(TV value);
 }

@@ -7,8 +7,9 @@ namespace QuantPipeline.Core.Compute.Managed;
 /// symbol's window, kept transposed so one vector holds the k-th smallest value of several symbols. A step removes
 /// the leaving value y and inserts the newest x in one branch-free pass over the slots:
 /// R[k] = S[k] &lt; y ? S[k] : S[k+1] (drop the first y), then S'[k] = R[k] &lt; x ? R[k] : max(R[k−1], x).
-/// Missing values sort as +∞ at the end and a finite count says how many slots hold values. Sorting moves float32
-/// values without arithmetic, so it runs in float32 lanes; the interpolation is float64, as in the two-pass result.
+/// Missing values sort as +∞ at the end and a finite count m says how many slots hold values; the same pass picks the
+/// order statistics lo = ⌊q·(m − 1)⌋ and lo + 1 per lane. Sorting moves the float32 values without arithmetic, so it
+/// runs in float32 lanes; the interpolation weight is float32 too, within a float32 rounding of the float64 result.
 /// </summary>
 internal readonly unsafe struct SortedWindowKernel : IFloatColumnKernel
 {
@@ -39,13 +40,14 @@ internal readonly unsafe struct SortedWindowKernel : IFloatColumnKernel
         var slots = Math.Min(_window, Math.Max(_t, 1));
         var width = TL.Count;
         var sorted = new float[slots * width];
-        var counts = new float[width];
         var one = TL.Broadcast(1);
         var zero = TL.Broadcast(0);
         var missing = TL.Broadcast(float.PositiveInfinity);
         var below = TL.Broadcast(float.NegativeInfinity);
+        var quantile = TL.Broadcast((float)_quantile);
+        var required = TL.Broadcast(_required);
+        var nan = TL.Broadcast(float.NaN);
         fixed (float* s = sorted)
-        fixed (float* finiteCounts = counts)
         {
             for (var l = first; l < first + count; l += width)
             {
@@ -67,36 +69,33 @@ internal readonly unsafe struct SortedWindowKernel : IFloatColumnKernel
                         finiteCount = TL.Subtract(finiteCount, TL.And(fy, one));
                     }
 
+                    // The order statistics to interpolate between: lo = ⌊q·(m − 1)⌋ and hi = min(lo + 1, m − 1).
+                    var position = TL.Multiply(quantile, TL.Subtract(finiteCount, one));
+                    var lo = TL.Floor(position);
+                    var hi = TL.Select(TL.GreaterThan(position, lo), TL.Add(lo, one), lo);
+                    var low = zero;
+                    var high = zero;
+
                     // Slots at and beyond i + 1 are still the initial +∞ before the window fills.
                     var used = Math.Min(i + 1, slots);
                     var previous = below;
                     var current = TL.Load(ref s[0]);
+                    var slot = zero;
                     for (var k = 0; k < used; k++)
                     {
                         var next = k + 1 < used ? TL.Load(ref s[(k + 1) * width]) : missing;
                         var removed = TL.Select(TL.GreaterThan(y, current), current, next);
-                        TL.Store(TL.Select(TL.GreaterThan(x, removed), removed, TL.Max(previous, x)), ref s[k * width]);
+                        var value = TL.Select(TL.GreaterThan(x, removed), removed, TL.Max(previous, x));
+                        TL.Store(value, ref s[k * width]);
+                        low = TL.Select(TL.Equals(slot, lo), value, low);
+                        high = TL.Select(TL.Equals(slot, hi), value, high);
                         previous = removed;
                         current = next;
+                        slot = TL.Add(slot, one);
                     }
 
-                    TL.Store(finiteCount, ref finiteCounts[0]);
-                    var outRow = _dst + (long)i * _n + l;
-                    for (var lane = 0; lane < width; lane++)
-                    {
-                        var m = (int)finiteCounts[lane];
-                        if (m < _required)
-                        {
-                            outRow[lane] = float.NaN;
-                            continue;
-                        }
-
-                        var position = _quantile * (m - 1);
-                        var lo = (int)Math.Floor(position);
-                        var hi = Math.Min(lo + 1, m - 1);
-                        double low = s[lo * width + lane];
-                        outRow[lane] = (float)(low + (s[hi * width + lane] - low) * (position - lo));
-                    }
+                    var result = TL.Add(low, TL.Multiply(TL.Subtract(high, low), TL.Subtract(position, lo)));
+                    TL.Store(TL.Select(TL.GreaterThanOrEqual(finiteCount, required), result, nan), ref _dst[(long)i * _n + l]);
                 }
             }
         }
