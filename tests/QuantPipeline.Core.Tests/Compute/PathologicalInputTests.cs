@@ -156,6 +156,45 @@ public class PathologicalInputTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(BackendNames))]
+    public void A_flat_stretch_after_a_trend_has_no_fit_and_no_correlation(string backend)
+    {
+        // 30 bars alternating between ~1e6 and ~1e-3 (sums of these round even in float64), then 40 bars flat at 2.5:
+        // running sums that carried that rounding must come back to an exactly flat window, where R² and correlation
+        // are undefined and slope and residual are 0.
+        const int t = 70;
+        var src = Numbers.RandomWalk(t, N, seed: 17, level: 10, step: 4, nanShare: 0);
+        var other = Numbers.RandomWalk(t, N, seed: 16, nanShare: 0);
+        for (var k = 0; k < t * N; k++)
+        {
+            src[k] = k < 30 * N ? src[k] * (k / N % 2 == 0 ? 1e5f : 1e-4f) : 2.5f;
+        }
+
+        var b = Backends.Get(backend);
+        var spec = new RollingSpec(10, MinPeriods: 1);
+        float[] Run(RollingOp op)
+        {
+            var dst = new float[t * N];
+            b.Rolling(op, src, dst, t, N, spec);
+            return dst;
+        }
+
+        var corr = new float[t * N];
+        b.RollingPair(RollingPairOp.Corr, src, other, corr, t, N, spec);
+        var (rsquare, slope, resi) = (Run(RollingOp.Rsquare), Run(RollingOp.Slope), Run(RollingOp.Resi));
+        for (var i = 45; i < t; i++)
+        {
+            for (var j = 0; j < N; j++)
+            {
+                var k = i * N + j;
+                Assert.True(float.IsNaN(rsquare[k]) && float.IsNaN(corr[k]), $"{backend}: flat window at row {i}, symbol {j} gave R² {rsquare[k]}, corr {corr[k]}");
+                Assert.Equal(0f, slope[k], 1e-6f);
+                Assert.Equal(0f, resi[k], 1e-6f);
+            }
+        }
+    }
+
     public static TheoryData<string, RollingPairOp> PairCases()
     {
         var data = new TheoryData<string, RollingPairOp>();
