@@ -106,15 +106,15 @@ public sealed unsafe class ManagedBackend : IComputeBackend
                 case RollingOp.Count: Moments<CountMoment>(s, d, t, n, spec, required); break;
                 case RollingOp.Max: ColumnKernel.Run(new RollingExtremaKernel<MaxOperator>(s, d, t, n, spec.Window, required), n); break;
                 case RollingOp.Min: ColumnKernel.Run(new RollingExtremaKernel<MinOperator>(s, d, t, n, spec.Window, required), n); break;
-                case RollingOp.ArgMin: WindowScanKernel.Run<ArgMinWindow>(s, d, t, n, spec, required); break;
-                case RollingOp.ArgMax: WindowScanKernel.Run<ArgMaxWindow>(s, d, t, n, spec, required); break;
-                case RollingOp.Quantile: WindowScanKernel.Run<QuantileWindow>(s, d, t, n, spec, required); break;
-                case RollingOp.Rank: WindowScanKernel.Run<RankWindow>(s, d, t, n, spec, required); break;
+                case RollingOp.ArgMin: ColumnKernel.Run(new RollingArgExtremaKernel<MinOperator>(s, d, t, n, spec.Window, required), n); break;
+                case RollingOp.ArgMax: ColumnKernel.Run(new RollingArgExtremaKernel<MaxOperator>(s, d, t, n, spec.Window, required), n); break;
+                case RollingOp.Quantile: FloatColumnKernel.Run(new SortedWindowKernel(s, d, t, n, spec.Window, required, spec.Quantile), n); break;
+                case RollingOp.Rank: FloatColumnKernel.Run(new RollingRankKernel(s, d, t, n, spec.Window, required), n); break;
                 case RollingOp.Skew: WindowScanKernel.Run<SkewWindow>(s, d, t, n, spec, required); break;
                 case RollingOp.Kurt: WindowScanKernel.Run<KurtWindow>(s, d, t, n, spec, required); break;
-                case RollingOp.Slope: WindowScanKernel.Run<SlopeWindow>(s, d, t, n, spec, required); break;
-                case RollingOp.Rsquare: WindowScanKernel.Run<RsquareWindow>(s, d, t, n, spec, required); break;
-                case RollingOp.Resi: WindowScanKernel.Run<ResiWindow>(s, d, t, n, spec, required); break;
+                case RollingOp.Slope: Regression<SlopeRegression>(s, d, t, n, spec, required); break;
+                case RollingOp.Rsquare: Regression<RsquareRegression>(s, d, t, n, spec, required); break;
+                case RollingOp.Resi: Regression<ResiRegression>(s, d, t, n, spec, required); break;
                 case RollingOp.Wma: WindowScanKernel.Run<WmaWindow>(s, d, t, n, spec, required); break;
                 default: throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown rolling operation.");
             }
@@ -130,11 +130,11 @@ public sealed unsafe class ManagedBackend : IComputeBackend
         {
             if (op == RollingPairOp.Cov)
             {
-                WindowScanKernel.RunPair<CovWindow>(pa, pb, d, t, n, spec, required);
+                ColumnKernel.Run(new RollingCoMomentKernel<CovCoMoment>(pa, pb, d, t, n, spec.Window, required, spec.Ddof), n);
             }
             else
             {
-                WindowScanKernel.RunPair<CorrWindow>(pa, pb, d, t, n, spec, required);
+                ColumnKernel.Run(new RollingCoMomentKernel<CorrCoMoment>(pa, pb, d, t, n, spec.Window, required, spec.Ddof), n);
             }
         }
     }
@@ -218,6 +218,10 @@ public sealed unsafe class ManagedBackend : IComputeBackend
     private static void Moments<TOp>(float* s, float* d, int t, int n, RollingSpec spec, int required)
         where TOp : IMomentOperator =>
         ColumnKernel.Run(new RollingMomentsKernel<TOp>(s, d, t, n, spec.Window, required, spec.Ddof), n);
+
+    private static void Regression<TOp>(float* s, float* d, int t, int n, RollingSpec spec, int required)
+        where TOp : IRegressionOperator =>
+        ColumnKernel.Run(new RollingRegressionKernel<TOp>(s, d, t, n, spec.Window, required), n);
 
     /// <summary>For every row i with i − periods in range, calls body(row i, row i − periods, output row i); NaN elsewhere.</summary>
     private static void RowPairs(float* src, float* dst, int t, int n, int periods, delegate*<float*, float*, float*, int, void> body)

@@ -93,6 +93,16 @@ public class KernelConformanceTests
             }
         }
 
+        // Order statistics on a coarse grid: many ties, which ranks average and arg-max/min break to the first slot.
+        var coarse = Numbers.RandomWalk(T, N, seed: 10, step: 3).Select(v => MathF.Round(v / 2)).ToArray();
+        foreach (var op in new[] { RollingOp.ArgMin, RollingOp.ArgMax, RollingOp.Rank, RollingOp.Quantile, RollingOp.Min, RollingOp.Max })
+        {
+            foreach (var spec in specs)
+            {
+                kernels[$"rolling {op} ties {spec}"] = ((b, d) => b.Rolling(op, coarse, d, T, N, spec), () => ReferenceKernels.Rolling(op, coarse, T, N, spec));
+            }
+        }
+
         foreach (var op in Enum.GetValues<RollingPairOp>())
         {
             foreach (var spec in specs)

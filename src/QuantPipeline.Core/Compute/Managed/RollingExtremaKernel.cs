@@ -10,6 +10,11 @@ internal interface IExtremumOperator
     static abstract TV Invoke<TV, TL>(TV a, TV b)
         where TV : struct
         where TL : IDoubleLanes<TV>;
+
+    /// <summary>All-ones lanes where <paramref name="candidate"/> is strictly better than <paramref name="best"/>.</summary>
+    static abstract TV Improves<TV, TL>(TV candidate, TV best)
+        where TV : struct
+        where TL : IDoubleLanes<TV>;
 }
 
 internal readonly struct MaxOperator : IExtremumOperator
@@ -19,6 +24,10 @@ internal readonly struct MaxOperator : IExtremumOperator
     public static TV Invoke<TV, TL>(TV a, TV b)
         where TV : struct
         where TL : IDoubleLanes<TV> => TL.Max(a, b);
+
+    public static TV Improves<TV, TL>(TV candidate, TV best)
+        where TV : struct
+        where TL : IDoubleLanes<TV> => TL.GreaterThan(candidate, best);
 }
 
 internal readonly struct MinOperator : IExtremumOperator
@@ -28,6 +37,10 @@ internal readonly struct MinOperator : IExtremumOperator
     public static TV Invoke<TV, TL>(TV a, TV b)
         where TV : struct
         where TL : IDoubleLanes<TV> => TL.Min(a, b);
+
+    public static TV Improves<TV, TL>(TV candidate, TV best)
+        where TV : struct
+        where TL : IDoubleLanes<TV> => TL.GreaterThan(best, candidate);
 }
 
 /// <summary>

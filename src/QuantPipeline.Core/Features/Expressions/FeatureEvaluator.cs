@@ -14,6 +14,7 @@ public static class FeatureEvaluator
     /// </summary>
     /// <param name="fields">Input fields by name without '$' (case-insensitive).</param>
     /// <param name="membership">[t, n] universe membership for the cross-sectional functions, or null for all symbols.</param>
+    /// <param name="workspace">Buffers kept from an earlier call (see <see cref="FeatureWorkspace"/>), or null for fresh ones.</param>
     public static void Evaluate(
         CompiledFeatureSet set,
         IReadOnlyDictionary<string, float[]> fields,
@@ -21,7 +22,8 @@ public static class FeatureEvaluator
         int n,
         IComputeBackend backend,
         Action<CompiledOutput, ReadOnlySpan<float>> sink,
-        bool[]? membership = null)
+        bool[]? membership = null,
+        FeatureWorkspace? workspace = null)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(fields);
@@ -48,7 +50,7 @@ public static class FeatureEvaluator
             else
             {
                 var slot = set.Plan.SlotOf[id];
-                result = slots[slot] ??= GC.AllocateUninitializedArray<float>(cells);
+                result = slots[slot] ??= workspace?.Buffer(slot, cells) ?? GC.AllocateUninitializedArray<float>(cells);
                 Run(node, Buffer, result, t, n, backend, membership);
             }
 
