@@ -132,6 +132,8 @@ public class PathologicalInputTests
 
     [Theory]
     [InlineData("managed")]
+    [InlineData("native")]
+    [InlineData("gpu")]
     public void Infinities_are_missing_in_rolling_order_statistics_and_regressions(string backend)
     {
         const int t = 90;
