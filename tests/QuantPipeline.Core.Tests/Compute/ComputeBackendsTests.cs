@@ -26,10 +26,11 @@ public class ComputeBackendsTests
     }
 
     [Fact]
-    public void Auto_takes_the_native_library_when_it_loads()
+    public void Auto_takes_the_fastest_cpu_backend_of_the_benchmarks()
     {
-        // The test build copies libqpnative next to the assemblies, so auto must find it.
-        Assert.Equal("native", ComputeBackends.Create("auto").Name);
+        // Managed beats native on alpha158 by 9x and is within 15 % on F8 (benchmarks/README.md), even though
+        // the test build copies libqpnative next to the assemblies.
+        Assert.Equal("managed", ComputeBackends.Create("auto").Name);
     }
 
     [Fact]
