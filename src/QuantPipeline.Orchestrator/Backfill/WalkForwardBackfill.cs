@@ -32,7 +32,8 @@ public sealed class WalkForwardBackfill(
     PipelineConfig config,
     string workingDirectory,
     IProgress<ProgressUpdate>? progress = null,
-    Action<StageRecord>? onStageEnd = null)
+    Action<StageRecord>? onStageEnd = null,
+    IBackfillRetrainer? retrainer = null)
 {
     public const string ProgressTask = "backfill";
 
@@ -63,7 +64,8 @@ public sealed class WalkForwardBackfill(
         var scoring = new Task<IReadOnlyList<OosPrediction>>[dates.Count];
         using var slots = new SemaphoreSlim(Math.Max(1, options.MaxParallelism));
         var configHash = LineageHashes.ConfigHash(Config);
-        var pipeline = new ProductionPipeline(Config, WorkingDirectory, onStageEnd);
+        var retrain = retrainer ?? new LocalBackfillRetrainer(Config, WorkingDirectory);
+        retrain.Schedule(dates.Where(d => RegisteredFor(d, configHash) is null).ToList(), cancellationToken);
         int? deployed = null;
         progress?.Report(new ProgressUpdate(ProgressTask, 0, dates.Count, $"{dates.Count} {frequency} retrains {dates[0]:yyyy-MM-dd}..{dates[^1]:yyyy-MM-dd}"));
         try
@@ -76,7 +78,7 @@ public sealed class WalkForwardBackfill(
                 var reused = version is not null;
                 if (version is null)
                 {
-                    var run = pipeline.Run(date, new RunOptions { CancellationToken = cancellationToken });
+                    var run = retrain.Retrain(date, onStageEnd, cancellationToken);
                     version = Version(run.Version);
                 }
 
