@@ -81,6 +81,7 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
             Assert.True(result.Exit == 0, result.Err);
 
             Assert.Equal(local.Out, result.Out.Replace(clustered, single, StringComparison.Ordinal));
+            Assert.Equal(ProgressEnds(local.Err, "features"), ProgressEnds(result.Err, "features"));
             Assert.Equal(await File.ReadAllBytesAsync(single), await File.ReadAllBytesAsync(clustered));
             Assert.Equal(26, DoneUnits(units));
             Assert.Empty(Directory.EnumerateFiles(shared, "*.tmp", SearchOption.AllDirectories));
@@ -94,6 +95,7 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
             Assert.True(sweepLocal.Exit == 0, sweepLocal.Err);
             Assert.True(sweepCluster.Exit == 0, sweepCluster.Err);
             Assert.Equal(await File.ReadAllTextAsync(Path.Combine(root, "sweep-local.csv")), await File.ReadAllTextAsync(Path.Combine(root, "sweep-cluster.csv")));
+            Assert.Equal(ProgressEnds(sweepLocal.Err, "sweep"), ProgressEnds(sweepCluster.Err, "sweep"));
 
             // A backfill through the production pipeline, coordinated from here; the silo that takes the second date is killed.
             var expected = BackfillScenario.RunHere(Path.Combine(root, "single-work"));
@@ -200,6 +202,19 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
     /// <summary>Output without what depends on the clock: stage seconds, throughputs, elapsed times and ETAs.</summary>
     private static string Timeless(string text) =>
         System.Text.RegularExpressions.Regex.Replace(text, @"\d+\.\d{3} s|[\d,.]+ samples/s|, \d\d:\d\d(, ETA \d\d:\d\d)?", "#");
+
+    /// <summary>
+    /// The first and last progress lines of <paramref name="task"/> without their times (the lines in between depend on
+    /// the clock): a job on the cluster starts and ends its progress as on one machine.
+    /// </summary>
+    private static (string First, string Last) ProgressEnds(string err, string task)
+    {
+        var lines = err.Split('\n').Where(l => l.StartsWith($"[{task}]", StringComparison.Ordinal))
+            .Select(l => System.Text.RegularExpressions.Regex.Replace(l, @", (done in \S+|\S+ elapsed, ETA \S+)", string.Empty))
+            .ToList();
+        Assert.True(lines.Count >= 2, $"expected {task} progress lines on standard error, got:\n{err}");
+        return (lines[0], lines[^1]);
+    }
 
     private static int DoneUnits(string units) =>
         Directory.Exists(units) ? Directory.EnumerateFiles(units, "done.json", SearchOption.AllDirectories).Count() : 0;
