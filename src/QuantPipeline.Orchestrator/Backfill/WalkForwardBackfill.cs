@@ -23,7 +23,9 @@ namespace QuantPipeline.Orchestrator.Backfill;
 /// period: stitched together they make one backtest with its metrics, series and HTML report.
 /// </summary>
 /// <remarks>
-/// Retrains run one after another in date order, so version numbers follow the dates; the scoring of a finished
+/// Retrains register one after another in date order, so version numbers follow the dates, wherever the training
+/// runs: here by default, or ahead of time elsewhere through an <see cref="IBackfillRetrainer"/> (a cluster's silos
+/// train up to validate, and the full run here reuses their stage outputs). The scoring of a finished
 /// window runs in the background while the next retrain trains. A rerun reuses every version already registered for
 /// a date under the same configuration and every window file already written, so a killed backfill redoes only what
 /// is missing.
