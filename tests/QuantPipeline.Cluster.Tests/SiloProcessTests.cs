@@ -11,8 +11,10 @@ namespace QuantPipeline.Cluster.Tests;
 /// <summary>
 /// Three `qp cluster silo` processes on 127.0.0.1 with PostgreSQL membership. A feature job runs while one silo is
 /// killed with SIGKILL; its output must equal the single-machine file byte for byte. A sweep then runs on the two
-/// survivors and must write the single-machine CSV. Last, a backfill through the production pipeline runs while a second
-/// silo is killed, and must register the single-machine versions, metrics and model bytes.
+/// survivors and must write the single-machine CSV. Then a backfill through the production pipeline runs while a second
+/// silo is killed, and must register the single-machine versions, metrics and model bytes. Last, `qp backfill --cluster`
+/// runs while a third silo is killed in the middle of a training, and must print, register and write what
+/// `qp backfill` does on one machine.
 /// </summary>
 public sealed class SiloProcessTests(ITestOutputHelper output)
 {
@@ -79,6 +81,7 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
             Assert.True(result.Exit == 0, result.Err);
 
             Assert.Equal(local.Out, result.Out.Replace(clustered, single, StringComparison.Ordinal));
+            Assert.Equal(ProgressEnds(local.Err, "features"), ProgressEnds(result.Err, "features"));
             Assert.Equal(await File.ReadAllBytesAsync(single), await File.ReadAllBytesAsync(clustered));
             Assert.Equal(26, DoneUnits(units));
             Assert.Empty(Directory.EnumerateFiles(shared, "*.tmp", SearchOption.AllDirectories));
@@ -92,6 +95,7 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
             Assert.True(sweepLocal.Exit == 0, sweepLocal.Err);
             Assert.True(sweepCluster.Exit == 0, sweepCluster.Err);
             Assert.Equal(await File.ReadAllTextAsync(Path.Combine(root, "sweep-local.csv")), await File.ReadAllTextAsync(Path.Combine(root, "sweep-cluster.csv")));
+            Assert.Equal(ProgressEnds(sweepLocal.Err, "sweep"), ProgressEnds(sweepCluster.Err, "sweep"));
 
             // A backfill through the production pipeline, coordinated from here; the silo that takes the second date is killed.
             var expected = BackfillScenario.RunHere(Path.Combine(root, "single-work"));
@@ -115,6 +119,68 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
                 PipelineBackfillTests.AssertSameBackfill(expected, outcomes, work);
             }
 
+            // `qp backfill --cluster`: the walk-forward backfill with its retrains on the silos (a fourth silo joins the
+            // survivor), one of them killed while it trains a date; the command prints and writes what it does on one machine.
+            ports.Add(SiloProcess.FreePort());
+            silos.Add(SiloProcess.Start(
+                "cluster", "silo", "--cluster-id", clusterId, "--membership", membership, "--shared", shared, "--address", "127.0.0.1",
+                "--port", ports[^1].ToString(System.Globalization.CultureInfo.InvariantCulture), "--gateway-port", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--slots", "1", "--probe-timeout", "2", "--name", "silo3"));
+            await silos[^1].WaitJoinedAsync(Minute);
+            string[] range = ["backfill", "--from", "2021-03-01", "--to", "2021-06-30", "--frequency", "monthly", .. BackfillScenario.Sets.SelectMany(s => new[] { "--set", s })];
+            var singleWork = Path.Combine(root, "single-cli");
+            BackfillScenario.Ingest(singleWork);
+            var backfillLocal = await SiloProcess.RunAsync(Minute, [.. range, "--workdir", singleWork]);
+            Assert.True(backfillLocal.Exit == 0, backfillLocal.Err);
+            var clusterWork = Path.Combine(shared, "work-cli");
+            BackfillScenario.Ingest(clusterWork);
+            // The retrain dates: the schedule's, up to the last session whose next session is stored (the market ends 2021-06-30).
+            var dates = Orchestrator.Schedule.RetrainScheduler.Dates(new DateOnly(2021, 3, 1), new DateOnly(2021, 6, 29), "monthly");
+            var validateUnits = ClusterBackfill.Units(dates, clusterWork, null, BackfillScenario.Sets, RetrainExecutor.ValidateUnitKind).Select(u => u.Key).ToHashSet();
+            var backfillCluster = SiloProcess.RunAsync(TimeSpan.FromMinutes(2), [.. range, "--workdir", clusterWork, "--cluster", clusterId, "--membership", membership, "--shared", shared]);
+            string? killedUnit = null;
+            await using (var connection = await ClusterHosting.ConnectAsync(clusterId, MembershipUri.Parse(membership)))
+            {
+                var watchUntil = DateTime.UtcNow + Minute;
+                while (killedUnit is null && !backfillCluster.IsCompleted && DateTime.UtcNow < watchUntil)
+                {
+                    foreach (var silo in await ClusterMembers.ListAsync(connection.Client, TimeSpan.FromSeconds(2)))
+                    {
+                        if (silo.Running.FirstOrDefault(validateUnits.Contains) is { } unit && killedUnit is null)
+                        {
+                            var port = int.Parse(silo.Silo.Split('@')[0].Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+                            silos[ports.IndexOf(port)].Kill9();
+                            killedUnit = unit;
+                            output.WriteLine($"cluster backfill: killed {silo.Name} while it trained unit {unit}");
+                        }
+                    }
+
+                    await Task.Delay(20);
+                }
+            }
+
+            var backfillResult = await backfillCluster;
+            Assert.True(backfillResult.Exit == 0, backfillResult.Err);
+            Assert.NotNull(killedUnit);
+            Assert.True(File.Exists(Path.Combine(shared, "units", killedUnit, "done.json")), "the killed silo's date should have been trained by another silo");
+            Assert.Equal(Timeless(backfillLocal.Out.Replace(singleWork, "WORK", StringComparison.Ordinal)), Timeless(backfillResult.Out.Replace(clusterWork, "WORK", StringComparison.Ordinal)));
+            Assert.Equal(Timeless(backfillLocal.Err), Timeless(backfillResult.Err));
+            foreach (var file in new[] { "oos_predictions.csv", "oos_daily.csv", "oos_predictions.arrow" })
+            {
+                var name = Path.Combine("backfill", BackfillScenario.Config.ModelName, "2021-03-01_2021-06-30", file);
+                Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(singleWork, name)), await File.ReadAllBytesAsync(Path.Combine(clusterWork, name)));
+            }
+
+            using (var want = Storage.Registry.ModelRegistry.Open(BackfillScenario.Config.ModelRegistryUri, singleWork))
+            using (var got = Storage.Registry.ModelRegistry.Open(BackfillScenario.Config.ModelRegistryUri, clusterWork))
+            {
+                var model = BackfillScenario.Config.ModelName;
+                Assert.Equal([1, 2, 3, 4], got.ListVersions(model).Select(v => v.Version));
+                Assert.Equal(
+                    want.ListVersions(model).Select(v => (v.Version, v.AsOf, v.Status, v.ArtifactSha256, string.Join(',', v.Metrics.OrderBy(m => m.Key)))),
+                    got.ListVersions(model).Select(v => (v.Version, v.AsOf, v.Status, v.ArtifactSha256, string.Join(',', v.Metrics.OrderBy(m => m.Key)))));
+            }
+
             var status = await SiloProcess.RunAsync(Minute, "cluster", "status", "--cluster-id", clusterId, "--membership", membership);
             output.WriteLine(status.Out);
             Assert.True(status.Exit == 0, status.Err);
@@ -131,6 +197,23 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
 
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    /// <summary>Output without what depends on the clock: stage seconds, throughputs, elapsed times and ETAs.</summary>
+    private static string Timeless(string text) =>
+        System.Text.RegularExpressions.Regex.Replace(text, @"\d+\.\d{3} s|[\d,.]+ samples/s|, \d\d:\d\d(, ETA \d\d:\d\d)?", "#");
+
+    /// <summary>
+    /// The first and last progress lines of <paramref name="task"/> without their times (the lines in between depend on
+    /// the clock): a job on the cluster starts and ends its progress as on one machine.
+    /// </summary>
+    private static (string First, string Last) ProgressEnds(string err, string task)
+    {
+        var lines = err.Split('\n').Where(l => l.StartsWith($"[{task}]", StringComparison.Ordinal))
+            .Select(l => System.Text.RegularExpressions.Regex.Replace(l, @", (done in \S+|\S+ elapsed, ETA \S+)", string.Empty))
+            .ToList();
+        Assert.True(lines.Count >= 2, $"expected {task} progress lines on standard error, got:\n{err}");
+        return (lines[0], lines[^1]);
     }
 
     private static int DoneUnits(string units) =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using QuantPipeline.Cluster.Backfill;
 using QuantPipeline.Orchestrator.Backfill;
 using QuantPipeline.Orchestrator.Pipeline;
 using QuantPipeline.Orchestrator.Schedule;
@@ -19,6 +20,7 @@ public static class BackfillCommand
         var parallel = new Option<int>("--parallel") { Description = "Out-of-sample windows scored while the next retrains train.", DefaultValueFactory = _ => 2 };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Folder for the stitched series and the report (default: WORKDIR/backfill/MODEL/FROM_TO)." };
         var json = new Option<bool>("--json") { Description = "Print the outcome as one JSON object." };
+        var cluster = new ClusterOptions();
         var command = new Command(
             "backfill",
             """
@@ -35,18 +37,22 @@ public static class BackfillCommand
             Examples:
               qp backfill --from 2023-01-01 --to 2025-12-31 --workdir qp-demo
               qp backfill --from 2024-01-01 --to 2024-12-31 --frequency quarterly -c pipeline.yaml --set training_epochs=4
+              qp backfill --from 2015-01-01 --to 2025-12-31 --workdir /mnt/qp/work --cluster research --membership postgresql://qp@db:5432/qp --shared /mnt/qp
             """)
         {
             from, to, frequency, parallel, output, json,
         };
         configOptions.AddTo(command);
+        cluster.AddTo(command);
         command.SetAction(parse =>
         {
             BackfillOptions options;
             Orchestrator.Config.PipelineConfig config;
+            ClusterBackfillRun? onCluster;
             try
             {
                 config = configOptions.Load(parse);
+                onCluster = cluster.Read(parse) is { } run ? new ClusterBackfillRun(run, configOptions.ConfigPath(parse), parse.GetValue(configOptions.Set) ?? []) : null;
                 options = new BackfillOptions
                 {
                     From = CliDates.Parse(parse.GetValue(from)!, "--from"),
@@ -62,12 +68,15 @@ public static class BackfillCommand
                 return 2;
             }
 
-            return Run(config, parse.GetValue(configOptions.Workdir)!, options, parse.GetValue(json));
+            return Run(config, parse.GetValue(configOptions.Workdir)!, options, parse.GetValue(json), onCluster);
         });
         return command;
     }
 
-    public static int Run(Orchestrator.Config.PipelineConfig config, DirectoryInfo workdir, BackfillOptions options, bool json)
+    public static int Run(Orchestrator.Config.PipelineConfig config, DirectoryInfo workdir, BackfillOptions options, bool json) => Run(config, workdir, options, json, null);
+
+    /// <summary>As above; with <paramref name="cluster"/>, the retrains train on its silos and register here in date order.</summary>
+    public static int Run(Orchestrator.Config.PipelineConfig config, DirectoryInfo workdir, BackfillOptions options, bool json, ClusterBackfillRun? cluster)
     {
         ArgumentNullException.ThrowIfNull(workdir);
         var c = CultureInfo.InvariantCulture;
@@ -81,8 +90,14 @@ public static class BackfillCommand
         try
         {
             var quiet = json ? null : new Action<StageRecord>(r => Console.WriteLine(string.Create(c, $"    {r.Stage,-9} {r.Status,-8} {r.Seconds,7:0.000} s  {r.Error ?? r.Detail}")));
-            var backfill = new WalkForwardBackfill(config, workdir.FullName, new ProgressLines(Console.Error), quiet);
-            var result = backfill.Run(options, cancel.Token);
+            var progress = new ProgressLines(Console.Error);
+            var result = cluster is null
+                ? new WalkForwardBackfill(config, workdir.FullName, progress, quiet).Run(options, cancel.Token)
+                : cluster.Cluster.UseAsync(dispatcher =>
+                {
+                    using var retrainer = new ClusterBackfillRetrainer(dispatcher, config, workdir.FullName, cluster.ConfigPath, cluster.Sets);
+                    return Task.FromResult(new WalkForwardBackfill(config, workdir.FullName, progress, quiet, retrainer).Run(options, cancel.Token));
+                }).GetAwaiter().GetResult();
             if (json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(Summary(result), new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
@@ -102,6 +117,11 @@ public static class BackfillCommand
         catch (ArgumentException e)
         {
             Console.Error.WriteLine($"error: {CliDates.WithoutParameterName(e)}");
+            return 2;
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
         catch (Exception e) when (e is InvalidOperationException or PipelineStageException or IOException or InvalidDataException)

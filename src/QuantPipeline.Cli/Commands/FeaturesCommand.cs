@@ -132,12 +132,14 @@ public static class FeaturesCommand
                 progress.Report(new ProgressUpdate("features", 0, names.Count, $"{bars.Symbols.Count} symbols x {bars.Times.Count} bars on {engine.Name}"));
                 if (cluster is not null || shardRows is not null)
                 {
-                    foreach (var (name, v) in ShardedFeatures.Evaluate(cluster, shardRows, definitions, bars.Fields, bars.Times, bars.Symbols, backendName))
-                    {
-                        values[name] = v;
-                    }
+                    var stitched = ShardedFeatures.Evaluate(cluster, shardRows, definitions, bars.Fields, bars.Times, bars.Symbols, backendName, progress, names.Count);
 
-                    progress.Report(new ProgressUpdate("features", values.Count, names.Count, "shards stitched"));
+                    // Each feature counts as done in the order a single pass finishes them, so the progress ends as it does here.
+                    foreach (var o in compiled.Outputs.OrderBy(o => o.NodeId))
+                    {
+                        values[o.Name] = stitched[o.Name];
+                        progress.Report(new ProgressUpdate("features", values.Count, names.Count, o.Name));
+                    }
                 }
                 else
                 {

@@ -2,6 +2,7 @@ using QuantPipeline.Cluster.Features;
 using QuantPipeline.Cluster.Scheduling;
 using QuantPipeline.Cluster.Units;
 using QuantPipeline.Core.Features.Expressions;
+using QuantPipeline.Core.Progress;
 
 namespace QuantPipeline.Cli.Commands;
 
@@ -17,7 +18,9 @@ internal static class ShardedFeatures
         Dictionary<string, float[]> fields,
         IReadOnlyList<DateTime> times,
         IReadOnlyList<string> symbols,
-        string backend)
+        string backend,
+        IProgress<ProgressUpdate>? progress = null,
+        int features = 0)
     {
         var rows = shardRows ?? DefaultClusterShardRows;
         if (rows < 1)
@@ -27,7 +30,7 @@ internal static class ShardedFeatures
 
         if (cluster is not null)
         {
-            return cluster.UseAsync(dispatcher => FeatureShards.EvaluateAsync(dispatcher, definitions, fields, times, symbols, backend, rows)).GetAwaiter().GetResult();
+            return cluster.UseAsync(dispatcher => FeatureShards.EvaluateAsync(dispatcher, definitions, fields, times, symbols, backend, rows, Shards(progress, features))).GetAwaiter().GetResult();
         }
 
         // Shards computed here go to a scratch folder: the units and their outputs are the cluster's, only the place differs.
@@ -38,12 +41,26 @@ internal static class ShardedFeatures
             // The command has already said which backend it uses; the shards' executor would say it again.
             Core.Compute.ComputeBackends.Log = _ => { };
             var dispatcher = new LocalDispatcher(new SharedStore(scratch.FullName), ClusterRun.LocalExecutors());
-            return FeatureShards.EvaluateAsync(dispatcher, definitions, fields, times, symbols, backend, rows).GetAwaiter().GetResult();
+            return FeatureShards.EvaluateAsync(dispatcher, definitions, fields, times, symbols, backend, rows, Shards(progress, features)).GetAwaiter().GetResult();
         }
         finally
         {
             Core.Compute.ComputeBackends.Log = log;
             scratch.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Shard progress shown on the command's own feature count, short of the total: the features count as done once the
+    /// shards are stitched, so the bar and the lines are those of a single-machine run.
+    /// </summary>
+    private static IProgress<ProgressUpdate>? Shards(IProgress<ProgressUpdate>? progress, int features) =>
+        progress is null || features < 1
+            ? null
+            : new Progress(u => progress.Report(new ProgressUpdate("features", Math.Min(features - 1, u.Done * features / Math.Max(1, u.Total)), features, u.Detail)));
+
+    private sealed class Progress(Action<ProgressUpdate> report) : IProgress<ProgressUpdate>
+    {
+        public void Report(ProgressUpdate value) => report(value);
     }
 }

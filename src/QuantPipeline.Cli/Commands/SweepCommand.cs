@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using QuantPipeline.Cli.Output;
 using QuantPipeline.Cluster.Sweeps;
 using QuantPipeline.Core.Backtest;
 using QuantPipeline.Core.Panels;
+using QuantPipeline.Core.Progress;
 
 namespace QuantPipeline.Cli.Commands;
 
@@ -68,16 +70,25 @@ public static class SweepCommand
             throw new FileNotFoundException($"--inputs '{inputs.FullName}' does not exist.", inputs.FullName);
         }
 
-        IReadOnlyList<SweepVariantResult> results;
-        if (cluster is null)
+        var results = ConsoleProgress.Run(true, progress =>
         {
-            var data = SweepInputs.FromPanel(PanelIpc.ReadFile(inputs.FullName), inputs.FullName);
-            results = BacktestSweep.Run(data, variants, periodsPerYear).Select(r => new SweepVariantResult(r.Options, r.Metrics, r.TotalCosts)).ToList();
-        }
-        else
-        {
-            results = cluster.UseAsync(dispatcher => SweepChunks.RunAsync(dispatcher, inputs.FullName, variants, periodsPerYear, chunk)).GetAwaiter().GetResult();
-        }
+            // The same lines here and on a cluster: the start, variants as they finish (chunks there), and the end.
+            progress.Report(new ProgressUpdate("sweep", 0, variants.Count, $"{variants.Count} variant(s) of {inputs.Name}"));
+            IReadOnlyList<SweepVariantResult> done;
+            if (cluster is null)
+            {
+                var data = SweepInputs.FromPanel(PanelIpc.ReadFile(inputs.FullName), inputs.FullName);
+                done = BacktestSweep.Run(data, variants, periodsPerYear).Select(r => new SweepVariantResult(r.Options, r.Metrics, r.TotalCosts)).ToList();
+            }
+            else
+            {
+                var chunks = new ChunkProgress(progress, variants.Count, chunk);
+                done = cluster.UseAsync(dispatcher => SweepChunks.RunAsync(dispatcher, inputs.FullName, variants, periodsPerYear, chunk, chunks)).GetAwaiter().GetResult();
+            }
+
+            progress.Report(new ProgressUpdate("sweep", variants.Count, variants.Count, "metrics computed"));
+            return done;
+        });
 
         output.Directory?.Create();
         var csv = new StringBuilder("variant,quantile,commission_bps,delay_bars,rebalance_every,sharpe,max_drawdown,annual_return,annual_volatility,mean_turnover,total_costs,periods,periods_per_year\n");
@@ -106,5 +117,12 @@ public static class SweepCommand
         }
 
         return values.Count > 0 ? values : throw new FormatException($"{option} is empty; give at least one value.");
+    }
+
+    /// <summary>Committed chunks as variants done, short of the total until the metrics are all in.</summary>
+    private sealed class ChunkProgress(IProgress<ProgressUpdate> progress, int variants, int chunk) : IProgress<ProgressUpdate>
+    {
+        public void Report(ProgressUpdate value) =>
+            progress.Report(new ProgressUpdate("sweep", Math.Min(variants - 1, value.Done * chunk), variants));
     }
 }

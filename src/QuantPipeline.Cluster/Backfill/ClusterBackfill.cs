@@ -21,7 +21,8 @@ public static class ClusterBackfill
         return unit.RegistersOnSilo ? options with { MaxInFlight = 1 } : options;
     }
 
-    public static IReadOnlyList<UnitRequest> Units(IReadOnlyList<DateOnly> asOfDates, string workingDirectory, string? configPath, IReadOnlyList<string> sets)
+    /// <summary>One unit per date; <paramref name="kind"/> <see cref="RetrainExecutor.ValidateUnitKind"/> for units that stop after validate.</summary>
+    public static IReadOnlyList<UnitRequest> Units(IReadOnlyList<DateOnly> asOfDates, string workingDirectory, string? configPath, IReadOnlyList<string> sets, string kind = RetrainExecutor.UnitKind)
     {
         ArgumentNullException.ThrowIfNull(asOfDates);
         var configHash = configPath is null ? "defaults" : Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(configPath)));
@@ -29,8 +30,8 @@ public static class ClusterBackfill
         return asOfDates.Order().Select(asOf =>
         {
             var payload = JsonSerializer.Serialize(new RetrainPayload(asOf, folder, configPath is null ? null : Path.GetFullPath(configPath), sets));
-            var key = SharedStore.HashKey(RetrainExecutor.UnitKind, asOf.ToString("yyyy-MM-dd"), folder, configHash, string.Join('\n', sets));
-            return new UnitRequest(RetrainExecutor.UnitKind, key, payload, PreferGpu: true);
+            var key = SharedStore.HashKey(kind, asOf.ToString("yyyy-MM-dd"), folder, configHash, string.Join('\n', sets));
+            return new UnitRequest(kind, key, payload, PreferGpu: true);
         }).ToList();
     }
 

@@ -14,6 +14,6 @@ public sealed class PipelineRetrainUnit : IRetrainUnit
         ArgumentNullException.ThrowIfNull(payload);
         var config = PipelineConfigFile.Load(payload.ConfigPath, payload.Sets);
         var result = new ProductionPipeline(config, payload.WorkingDirectory).Run(payload.AsOf);
-        return new RetrainOutcome(payload.AsOf, result.ModelName, result.Version, result.Metrics.Sharpe, result.Metrics.MaxDrawdown, result.Gate.Passed, result.RunId, result.ArtifactSha256);
+        return RetrainOutcome.Of(result);
     }
 }

@@ -31,6 +31,7 @@ public static class ClusterHosting
         silo.Services.AddSingleton<IUnitExecutor, SweepChunkExecutor>();
         silo.Services.AddSingleton<IUnitExecutor, RetrainExecutor>();
         silo.Services.AddSingleton<IRetrainUnit, PipelineRetrainUnit>();
+        silo.Services.AddSingleton<IUnitExecutor>(_ => new RetrainExecutor(new PipelineValidationUnit(), RetrainExecutor.ValidateUnitKind));
         return silo;
     }
 

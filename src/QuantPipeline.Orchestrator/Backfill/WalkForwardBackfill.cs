@@ -23,7 +23,9 @@ namespace QuantPipeline.Orchestrator.Backfill;
 /// period: stitched together they make one backtest with its metrics, series and HTML report.
 /// </summary>
 /// <remarks>
-/// Retrains run one after another in date order, so version numbers follow the dates; the scoring of a finished
+/// Retrains register one after another in date order, so version numbers follow the dates, wherever the training
+/// runs: here by default, or ahead of time elsewhere through an <see cref="IBackfillRetrainer"/> (a cluster's silos
+/// train up to validate, and the full run here reuses their stage outputs). The scoring of a finished
 /// window runs in the background while the next retrain trains. A rerun reuses every version already registered for
 /// a date under the same configuration and every window file already written, so a killed backfill redoes only what
 /// is missing.
@@ -32,7 +34,8 @@ public sealed class WalkForwardBackfill(
     PipelineConfig config,
     string workingDirectory,
     IProgress<ProgressUpdate>? progress = null,
-    Action<StageRecord>? onStageEnd = null)
+    Action<StageRecord>? onStageEnd = null,
+    IBackfillRetrainer? retrainer = null)
 {
     public const string ProgressTask = "backfill";
 
@@ -63,7 +66,8 @@ public sealed class WalkForwardBackfill(
         var scoring = new Task<IReadOnlyList<OosPrediction>>[dates.Count];
         using var slots = new SemaphoreSlim(Math.Max(1, options.MaxParallelism));
         var configHash = LineageHashes.ConfigHash(Config);
-        var pipeline = new ProductionPipeline(Config, WorkingDirectory, onStageEnd);
+        var retrain = retrainer ?? new LocalBackfillRetrainer(Config, WorkingDirectory);
+        retrain.Schedule(dates.Where(d => RegisteredFor(d, configHash) is null).ToList(), cancellationToken);
         int? deployed = null;
         progress?.Report(new ProgressUpdate(ProgressTask, 0, dates.Count, $"{dates.Count} {frequency} retrains {dates[0]:yyyy-MM-dd}..{dates[^1]:yyyy-MM-dd}"));
         try
@@ -76,7 +80,7 @@ public sealed class WalkForwardBackfill(
                 var reused = version is not null;
                 if (version is null)
                 {
-                    var run = pipeline.Run(date, new RunOptions { CancellationToken = cancellationToken });
+                    var run = retrain.Retrain(date, onStageEnd, cancellationToken);
                     version = Version(run.Version);
                 }
 

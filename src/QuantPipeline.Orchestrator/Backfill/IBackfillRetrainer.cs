@@ -1,0 +1,18 @@
+using QuantPipeline.Orchestrator.Pipeline;
+
+namespace QuantPipeline.Orchestrator.Backfill;
+
+/// <summary>
+/// The retrain step of a <see cref="WalkForwardBackfill"/>. The backfill tells it once which dates it will retrain, then
+/// asks for each in date order, so versions are registered in date order wherever the training ran: on this machine
+/// (<see cref="LocalBackfillRetrainer"/>) or ahead of time on a cluster that stops before registering, the full run
+/// here then reusing its stage outputs from the shared working folder.
+/// </summary>
+public interface IBackfillRetrainer
+{
+    /// <summary>The dates not registered yet, in date order, before the first <see cref="Retrain"/>.</summary>
+    void Schedule(IReadOnlyList<DateOnly> dates, CancellationToken cancellationToken);
+
+    /// <summary>The full pipeline run as of <paramref name="date"/> (gate, register, deploy included), reporting each stage to <paramref name="onStageEnd"/>.</summary>
+    PipelineResult Retrain(DateOnly date, Action<StageRecord>? onStageEnd, CancellationToken cancellationToken);
+}
