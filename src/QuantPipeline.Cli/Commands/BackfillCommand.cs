@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using QuantPipeline.Cli.Output;
 using QuantPipeline.Orchestrator.Backfill;
 using QuantPipeline.Orchestrator.Pipeline;
 using QuantPipeline.Orchestrator.Schedule;
@@ -80,9 +81,12 @@ public static class BackfillCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var quiet = json ? null : new Action<StageRecord>(r => Console.WriteLine(string.Create(c, $"    {r.Stage,-9} {r.Status,-8} {r.Seconds,7:0.000} s  {r.Error ?? r.Detail}")));
-            var backfill = new WalkForwardBackfill(config, workdir.FullName, new ProgressLines(Console.Error), quiet);
-            var result = backfill.Run(options, cancel.Token);
+            // Bars with ETA (retrains, each retrain's stages and training) on standard error; stage lines above them.
+            var result = ConsoleProgress.Run(enabled: true, Console.Out, (progress, print) =>
+            {
+                var stages = json ? null : new Action<StageRecord>(r => print(string.Create(c, $"    {r.Stage,-9} {r.Status,-8} {r.Seconds,7:0.000} s  {r.Error ?? r.Detail}")));
+                return new WalkForwardBackfill(config, workdir.FullName, progress, stages).Run(options, cancel.Token);
+            });
             if (json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(Summary(result), new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
