@@ -29,6 +29,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("<section id=\"monitoring\"><h2>Monitoring</h2>", File.ReadAllText(report));
 
         // Progress goes to standard error, as plain lines with an ETA when it is not a terminal.
+        Assert.Matches(@"(?m)^\[ingest\] 60,180/60,180 \(100%\), done in \d+:\d\d - 60,180 bars read", error);
         Assert.Matches(@"(?m)^\[backfill\] 3/3 \(100%\), done in \d+:\d\d", error);
         Assert.Matches(@"(?m)^\[train\] [\d,]+/[\d,]+ \(100%\), done in \d+:\d\d - epoch 4/4, loss", error);
         Assert.Matches(@"(?m)^\[run\] 8/8 \(100%\), done in \d+:\d\d - monitor ok", error);

@@ -143,7 +143,7 @@ public sealed class BackfillTests(BackfillFixture fixture) : IClassFixture<Backf
         {
             var stopAfterFirst = new Updates(u =>
             {
-                if (u.Done == 1)
+                if (u.Task == WalkForwardBackfill.ProgressTask && u.Done == 1)
                 {
                     cancel.Cancel();
                 }
