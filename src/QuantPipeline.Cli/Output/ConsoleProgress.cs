@@ -25,10 +25,10 @@ public static class ConsoleProgress
     {
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(work);
-        var lock_ = new Lock();
+        var gate = new Lock();
         void Plain(string line)
         {
-            lock (lock_)
+            lock (gate)
             {
                 lines.WriteLine(line);
             }
@@ -50,7 +50,7 @@ public static class ConsoleProgress
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .Start(context => work(new SpectreProgress(context), sameTerminal ? line => { lock (lock_) { console.WriteLine(line); } } : Plain));
+            .Start(context => work(new SpectreProgress(context), sameTerminal ? line => { lock (gate) { console.WriteLine(line); } } : Plain));
     }
 
     private sealed class Silent : IProgress<ProgressUpdate>
