@@ -18,9 +18,9 @@ public sealed class CliTests : IDisposable
         Assert.Contains("backfill: 3 monthly retrains 2025-10-01..2025-12-01", output);
         // The first XNYS session of October, November and December 2025, one version each, in date order. On 60
         // symbols the demo's weak reversal does not show through the noise of 6-name deciles: the gate rejects all three.
-        Assert.Matches(@"(?m)^\s+2025-10-01\s+v1\s+gate fail\s+validation Sharpe\s+-1\.02", output);
-        Assert.Matches(@"(?m)^\s+2025-11-03\s+v2\s+gate fail\s+validation Sharpe\s+-2\.00", output);
-        Assert.Matches(@"(?m)^\s+2025-12-01\s+v3\s+gate fail\s+validation Sharpe\s+-1\.54", output);
+        Assert.Matches(@"(?m)^\s+2025-10-01\s+v1\s+gate fail\s+validation Sharpe\s+-0\.37", output);
+        Assert.Matches(@"(?m)^\s+2025-11-03\s+v2\s+gate fail\s+validation Sharpe\s+-1\.53", output);
+        Assert.Matches(@"(?m)^\s+2025-12-01\s+v3\s+gate fail\s+validation Sharpe\s+-1\.59", output);
         Assert.Contains("out of sample 2025-10-01..2025-12-30", output);
         Assert.Contains("deployed: no (the gate rejected every retrain)", output);
         var report = output.Split('\n').Single(l => l.StartsWith("open the report: ", StringComparison.Ordinal))["open the report: ".Length..].Trim();

@@ -63,7 +63,7 @@ public static class DemoCommand
             Frequency = SyntheticFrequency.Daily,
             ListingChurn = 0,
             CorporateActions = true,
-            ReversalStrength = 0.0125,
+            ReversalStrength = 0.0175,
         };
     }
 
