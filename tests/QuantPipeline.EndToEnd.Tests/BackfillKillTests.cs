@@ -15,7 +15,8 @@ public sealed class BackfillKillTests : IDisposable
     [Fact]
     public async Task A_killed_backfill_redoes_only_the_missing_retrains_and_matches_an_uninterrupted_one()
     {
-        await RunUntilKilled([.. Small, "--workdir", _killed], "[backfill 2/4");
+        // Each retrain's pipeline run ends with its progress line "[run] 8/8 (100%), done in …" on standard error.
+        await RunUntilKilled([.. Small, "--workdir", _killed], "[run] 8/8 (100%)", occurrence: 2);
         using (var registry = SqliteModelRegistry.Open("sqlite:///models.db", _killed))
         {
             var done = registry.ListVersions("demo_mlp").Count;
@@ -48,8 +49,8 @@ public sealed class BackfillKillTests : IDisposable
         Assert.All(json.GetProperty("retrains").EnumerateArray(), r => Assert.True(r.GetProperty("reused").GetBoolean()));
     }
 
-    /// <summary>Starts qp and kills its whole process tree as soon as a line of its output contains <paramref name="marker"/>.</summary>
-    private static async Task RunUntilKilled(string[] args, string marker)
+    /// <summary>Starts qp and kills its whole process tree as soon as the <paramref name="occurrence"/>-th line of its progress (standard error) contains <paramref name="marker"/>.</summary>
+    private static async Task RunUntilKilled(string[] args, string marker, int occurrence)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qp.dll"));
@@ -59,11 +60,12 @@ public sealed class BackfillKillTests : IDisposable
         }
 
         using var p = Process.Start(info)!;
-        _ = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        while (await p.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        var seen = 0;
+        while (await p.StandardError.ReadLineAsync(timeout.Token) is { } line)
         {
-            if (line.Contains(marker, StringComparison.Ordinal))
+            if (line.Contains(marker, StringComparison.Ordinal) && ++seen == occurrence)
             {
                 p.Kill(entireProcessTree: true);
                 break;

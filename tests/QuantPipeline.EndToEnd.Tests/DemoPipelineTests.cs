@@ -48,8 +48,10 @@ public sealed class DemoPipelineTests : IDisposable
         Assert.Equal(scores.OrderByDescending(s => s), scores);
         Assert.Equal(50, rows.Select(r => r[1]).Distinct().Count());
 
-        Assert.Equal(6, first.Drift.Count);
-        Assert.All(first.Drift, d => Assert.True(d.Psi >= 0 && double.IsFinite(d.Psi)));
+        // Six features and the predictions, each with PSI, KS and JS against the stored training reference.
+        Assert.Equal(7, first.Drift.Count);
+        Assert.Equal("prediction", first.Drift[^1].Feature);
+        Assert.All(first.Drift, d => Assert.True(d.Psi >= 0 && double.IsFinite(d.Psi) && d.KsStatistic is >= 0 and <= 1 && d.KsPValue is >= 0 and <= 1 && d.JsDistance is >= 0 and <= 1, $"{d}"));
 
         // The demo's validation Sharpe on its walk-forward windows (476 training, 252 validation sessions, purged).
         Assert.Equal(1.9575, first.Metrics.Sharpe, 4);

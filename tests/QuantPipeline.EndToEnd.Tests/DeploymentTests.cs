@@ -30,7 +30,7 @@ public sealed class DeploymentTests(DeployedDemo demo)
             [
                 "run.start", "stage.ingest", "stage.prepare", "stage.features", "stage.train", "stage.validate",
                 "gate.decision", "stage.gate", "registry.register", "stage.register", "registry.promote", "deploy.signals",
-                "stage.deploy", "stage.monitor", "run.end",
+                "stage.deploy", "monitor.drift", "stage.monitor", "run.end",
             ],
             entries.Select(e => e.Action));
         var runIds = entries.Where(e => e.Action.StartsWith("stage.", StringComparison.Ordinal) || e.Action.StartsWith("run.", StringComparison.Ordinal))
@@ -52,7 +52,7 @@ public sealed class DeploymentTests(DeployedDemo demo)
             var changed = SingleRunDemo.Config with { TrainingWindowDays = 756 };
             Assert.Throws<QuantPipeline.Orchestrator.Pipeline.PipelineStageException>(() => new QuantPipeline.Orchestrator.Pipeline.ProductionPipeline(changed, dir).Run(AsOf));
             using var registry = Open(dir);
-            var added = registry.Audit.Read().Skip(15).ToList();
+            var added = registry.Audit.Read().Skip(16).ToList();
             Assert.Equal(["config.change", "run.start", "stage.prepare", "run.end"], added.Select(e => e.Action));
             var change = JsonDocument.Parse(added[0].PayloadJson).RootElement;
             Assert.Equal(registry.GetVersion("demo_mlp", 1).Lineage!.ConfigHash, change.GetProperty("previous_config_hash").GetString());
@@ -305,7 +305,7 @@ public sealed class DeploymentTests(DeployedDemo demo)
         {
             var (exit, output, _) = await QpProcess.RunAsync("audit", "verify", "--workdir", dir);
             Assert.Equal(0, exit);
-            Assert.Contains("intact: 15 entries", output);
+            Assert.Contains("intact: 16 entries", output);
 
             DateTime from, to;
             using (var registry = Open(dir))

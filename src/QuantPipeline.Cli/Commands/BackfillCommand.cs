@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using QuantPipeline.Cli.Output;
 using QuantPipeline.Cluster.Backfill;
 using QuantPipeline.Orchestrator.Backfill;
 using QuantPipeline.Orchestrator.Pipeline;
@@ -89,15 +90,18 @@ public static class BackfillCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var quiet = json ? null : new Action<StageRecord>(r => Console.WriteLine(string.Create(c, $"    {r.Stage,-9} {r.Status,-8} {r.Seconds,7:0.000} s  {r.Error ?? r.Detail}")));
-            var progress = new ProgressLines(Console.Error);
-            var result = cluster is null
-                ? new WalkForwardBackfill(config, workdir.FullName, progress, quiet).Run(options, cancel.Token)
-                : cluster.Cluster.UseAsync(dispatcher =>
-                {
-                    using var retrainer = new ClusterBackfillRetrainer(dispatcher, config, workdir.FullName, cluster.ConfigPath, cluster.Sets);
-                    return Task.FromResult(new WalkForwardBackfill(config, workdir.FullName, progress, quiet, retrainer).Run(options, cancel.Token));
-                }).GetAwaiter().GetResult();
+            // Bars with ETA (retrains, each retrain's stages and training) on standard error; stage lines above them.
+            var result = ConsoleProgress.Run(enabled: true, Console.Out, (progress, print) =>
+            {
+                var stages = json ? null : new Action<StageRecord>(r => print(string.Create(c, $"    {r.Stage,-9} {r.Status,-8} {r.Seconds,7:0.000} s  {r.Error ?? r.Detail}")));
+                return cluster is null
+                    ? new WalkForwardBackfill(config, workdir.FullName, progress, stages).Run(options, cancel.Token)
+                    : cluster.Cluster.UseAsync(dispatcher =>
+                    {
+                        using var retrainer = new ClusterBackfillRetrainer(dispatcher, config, workdir.FullName, cluster.ConfigPath, cluster.Sets);
+                        return Task.FromResult(new WalkForwardBackfill(config, workdir.FullName, progress, stages, retrainer).Run(options, cancel.Token));
+                    }).GetAwaiter().GetResult();
+            });
             if (json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(Summary(result), new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using QuantPipeline.Core.Progress;
+using QuantPipeline.Cli.Output;
 using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Orchestrator.Pipeline;
 
@@ -98,7 +98,6 @@ public static class RunCommand
     {
         ArgumentNullException.ThrowIfNull(config);
         var console = json ? Console.Error : Console.Out;
-        var pipeline = new ProductionPipeline(config, workingDirectory) { LogLines = console.WriteLine };
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -114,13 +113,15 @@ public static class RunCommand
         });
         try
         {
-            var result = pipeline.Run(asOf, new RunOptions
-            {
-                Force = force,
-                CancellationToken = cancellation.Token,
-                StopAfter = stopAfter,
-                Progress = new TrainingProgress(console),
-            });
+            // Bars with ETA (stages, training) on standard error; log lines above them, or to standard error with --json.
+            var result = ConsoleProgress.Run(enabled: true, console, (progress, print) =>
+                new ProductionPipeline(config, workingDirectory) { LogLines = print }.Run(asOf, new RunOptions
+                {
+                    Force = force,
+                    CancellationToken = cancellation.Token,
+                    StopAfter = stopAfter,
+                    Progress = progress,
+                }));
             if (json)
             {
                 Console.Out.WriteLine(JsonSerializer.Serialize(Describe(result), Json));
@@ -217,17 +218,5 @@ public static class RunCommand
         }
 
         Console.Error.WriteLine($"error: {message}");
-    }
-
-    /// <summary>A line per training epoch (the console renderer with bars can replace it).</summary>
-    private sealed class TrainingProgress(TextWriter console) : IProgress<ProgressUpdate>
-    {
-        public void Report(ProgressUpdate value)
-        {
-            if (value.Task == "train" && value.Detail?.Contains("loss", StringComparison.Ordinal) == true)
-            {
-                console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  train {value.Done:N0}/{value.Total:N0} samples ({100.0 * value.Done / Math.Max(1, value.Total):0}%): {value.Detail}"));
-            }
-        }
     }
 }

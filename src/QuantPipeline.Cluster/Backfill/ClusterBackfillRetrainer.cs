@@ -1,3 +1,4 @@
+using QuantPipeline.Core.Progress;
 using QuantPipeline.Cluster.Scheduling;
 using QuantPipeline.Orchestrator.Backfill;
 using QuantPipeline.Orchestrator.Config;
@@ -95,7 +96,7 @@ public sealed class ClusterBackfillRetrainer(
         }, CancellationToken.None);
     }
 
-    public PipelineResult Retrain(DateOnly date, Action<StageRecord>? onStageEnd, CancellationToken cancellationToken)
+    public PipelineResult Retrain(DateOnly date, Action<StageRecord>? onStageEnd, IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken)
     {
         TaskCompletionSource<RetrainOutcome>? scheduled;
         lock (_outcomes)
@@ -122,7 +123,7 @@ public sealed class ClusterBackfillRetrainer(
         var computed = silo.Stages.Where(s => s.Status == StageStatus.Ok && s.InputHash is not null).ToDictionary(s => (s.Stage, s.InputHash!));
         void OnStageEnd(StageRecord record) =>
             onStageEnd?.Invoke(record.Status == StageStatus.Reused && record.InputHash is { } key && computed.TryGetValue((record.Stage, key), out var onSilo) ? onSilo : record);
-        return new ProductionPipeline(config, workingDirectory, onStageEnd is null ? null : OnStageEnd).Run(date, new RunOptions { CancellationToken = cancellationToken });
+        return new ProductionPipeline(config, workingDirectory, onStageEnd is null ? null : OnStageEnd).Run(date, new RunOptions { CancellationToken = cancellationToken, Progress = progress });
     }
 
     public void Dispose()

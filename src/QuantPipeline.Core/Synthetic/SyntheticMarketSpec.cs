@@ -31,7 +31,7 @@ public sealed record SyntheticMarketSpec
     /// <summary>
     /// Strength k of an embedded cross-sectional short-term reversal on daily bars: each session's return gets
     /// −k × (the symbol's return over the previous five sessions, demeaned across the symbols listed that session),
-    /// a weak, learnable signal. 0 (the default) leaves the returns untouched; the demo uses 0.03. Daily bars only.
+    /// a weak, learnable signal. 0 (the default) leaves the returns untouched; the demo uses 0.0175. Daily bars only.
     /// </summary>
     public double ReversalStrength { get; init; }
 }

@@ -82,6 +82,7 @@ public static class BackfillReport
         };
 
         var dates = result.Sessions;
+        var (psi, driftTable) = Drift(config, result);
         return new ReportDocument
         {
             Title = $"Walk-forward backfill of {result.ModelName}: {retrains.Count} {frequency} retrains, out of sample {dates[0]:yyyy-MM-dd}..{dates[^1]:yyyy-MM-dd}",
@@ -91,6 +92,11 @@ public static class BackfillReport
             NetReturns = new ReportSeries("OOS net return (long-short, after costs)", dates, result.NetReturns),
             Ic = new ReportSeries("OOS IC", dates, result.Ic),
             RankIc = new ReportSeries("OOS Rank IC", dates, result.RankIc),
+            Psi = psi,
+            PsiWarn = config.MonitoringPsiWarn,
+            PsiAlert = config.MonitoringPsiAlert,
+            DriftTable = driftTable,
+            MonitoringSummary = psi.Count == 0 ? null : string.Create(c, $"PSI over time: one point per retrain date, from that retrain's monitor stage — the last {config.MonitoringDriftWindowSessions} sessions before the retrain date of each feature and of the new model's predictions against the training reference stored with its version. Levels: warn at {config.MonitoringPsiWarn}, alert at {config.MonitoringPsiAlert}."),
             Tables =
             [
                 new ReportTable(
@@ -99,5 +105,40 @@ public static class BackfillReport
                     rows),
             ],
         };
+    }
+
+    /// <summary>PSI per series over the retrain dates (NaN where a retrain recorded no drift), and the figures behind it.</summary>
+    public static (IReadOnlyList<ReportSeries> Psi, ReportTable? Table) Drift(PipelineConfig config, BackfillResult result)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(result);
+        var recorded = result.Drift;
+        if (recorded.Count != result.Retrains.Count || recorded.All(d => d is null))
+        {
+            return ([], null);
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        var names = recorded.First(d => d is not null)!.Figures.Select(f => f.Feature).ToList();
+        DateOnly[] dates = [.. result.Retrains.Select(o => o.Date)];
+        var psi = names.Select(name => new ReportSeries(
+            name,
+            dates,
+            [.. recorded.Select(d => d?.Figures.FirstOrDefault(f => f.Feature == name)?.Psi ?? double.NaN)])).ToList();
+        var rows = result.Retrains.Select((o, k) =>
+        {
+            var d = recorded[k];
+            IReadOnlyList<string> row =
+            [
+                o.Date.ToString("yyyy-MM-dd", c),
+                $"v{o.Version}",
+                d is null ? "not recorded" : $"{d.WindowFrom:yyyy-MM-dd}..{d.WindowTo:yyyy-MM-dd}",
+                .. names.Select(name => d?.Figures.FirstOrDefault(f => f.Feature == name) is { } f
+                    ? string.Create(c, $"{f.Psi:0.000} / {f.KsStatistic:0.000} / {f.JsDistance:0.000}")
+                    : "n/a"),
+            ];
+            return row;
+        }).ToList();
+        return (psi, new ReportTable("Drift at each retrain: PSI / KS D / JS distance per series", ["date", "version", "window", .. names], rows));
     }
 }

@@ -1,4 +1,5 @@
 using QuantPipeline.Core.Metrics;
+using QuantPipeline.Orchestrator.Pipeline;
 
 namespace QuantPipeline.Orchestrator.Backfill;
 
@@ -20,4 +21,11 @@ public sealed record BackfillResult(
     string PredictionsCsvPath,
     string PredictionsArrowPath,
     string DailyCsvPath,
-    string ReportPath);
+    string ReportPath)
+{
+    /// <summary>
+    /// For each retrain (in <see cref="Retrains"/> order), the drift its version's monitor stage recorded in the audit
+    /// trail; null where none is recorded (a run stopped before its monitor stage).
+    /// </summary>
+    public IReadOnlyList<MonitorStageDrift?> Drift { get; init; } = [];
+}

@@ -1,3 +1,4 @@
+using QuantPipeline.Core.Progress;
 using QuantPipeline.Orchestrator.Pipeline;
 
 namespace QuantPipeline.Orchestrator.Backfill;
@@ -13,6 +14,9 @@ public interface IBackfillRetrainer
     /// <summary>The dates not registered yet, in date order, before the first <see cref="Retrain"/>.</summary>
     void Schedule(IReadOnlyList<DateOnly> dates, CancellationToken cancellationToken);
 
-    /// <summary>The full pipeline run as of <paramref name="date"/> (gate, register, deploy included), reporting each stage to <paramref name="onStageEnd"/>.</summary>
-    PipelineResult Retrain(DateOnly date, Action<StageRecord>? onStageEnd, CancellationToken cancellationToken);
+    /// <summary>
+    /// The full pipeline run as of <paramref name="date"/> (gate, register, deploy included), reporting each stage to
+    /// <paramref name="onStageEnd"/> and the run's stages and training (where it trains here) to <paramref name="progress"/>.
+    /// </summary>
+    PipelineResult Retrain(DateOnly date, Action<StageRecord>? onStageEnd, IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken);
 }

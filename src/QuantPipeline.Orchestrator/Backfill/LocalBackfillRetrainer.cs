@@ -1,3 +1,4 @@
+using QuantPipeline.Core.Progress;
 using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Orchestrator.Pipeline;
 
@@ -10,6 +11,6 @@ public sealed class LocalBackfillRetrainer(PipelineConfig config, string working
     {
     }
 
-    public PipelineResult Retrain(DateOnly date, Action<StageRecord>? onStageEnd, CancellationToken cancellationToken) =>
-        new ProductionPipeline(config, workingDirectory, onStageEnd).Run(date, new RunOptions { CancellationToken = cancellationToken });
+    public PipelineResult Retrain(DateOnly date, Action<StageRecord>? onStageEnd, IProgress<ProgressUpdate>? progress, CancellationToken cancellationToken) =>
+        new ProductionPipeline(config, workingDirectory, onStageEnd).Run(date, new RunOptions { CancellationToken = cancellationToken, Progress = progress });
 }

@@ -80,7 +80,7 @@ public sealed class WalkForwardBackfill(
                 var reused = version is not null;
                 if (version is null)
                 {
-                    var run = retrain.Retrain(date, onStageEnd, cancellationToken);
+                    var run = retrain.Retrain(date, onStageEnd, progress, cancellationToken);
                     version = Version(run.Version);
                 }
 
@@ -221,6 +221,14 @@ public sealed class WalkForwardBackfill(
             .FirstOrDefault();
     }
 
+    /// <summary>What each retrain's monitor stage recorded for its version (the backfill report's PSI over time).</summary>
+    private List<MonitorStageDrift?> RecordedDrift(IReadOnlyList<RetrainOutcome> outcomes)
+    {
+        using var registry = ModelRegistry.Open(Config.ModelRegistryUri, WorkingDirectory);
+        var recorded = MonitorStageDrift.ReadLatest(registry.Audit, Config.ModelName);
+        return [.. outcomes.Select(o => recorded.GetValueOrDefault(o.Version))];
+    }
+
     private ModelVersion Version(int version)
     {
         using var registry = ModelRegistry.Open(Config.ModelRegistryUri, WorkingDirectory);
@@ -337,7 +345,10 @@ public sealed class WalkForwardBackfill(
         var dailyCsv = series.WriteDailyCsv(Path.Combine(output, "oos_daily.csv"));
         var result = new BackfillResult(
             Config.ModelName, outcomes, evaluated, scoredBy, backtest.NetReturns, backtest.Turnover, ic, rankIc, report,
-            output, predictionsCsv, predictionsArrow, dailyCsv, Path.Combine(output, "report.html"));
+            output, predictionsCsv, predictionsArrow, dailyCsv, Path.Combine(output, "report.html"))
+        {
+            Drift = RecordedDrift(outcomes),
+        };
         Reports.HtmlReportWriter.Write(BackfillReport.Build(Config, frequency, result), result.ReportPath);
         return result;
     }

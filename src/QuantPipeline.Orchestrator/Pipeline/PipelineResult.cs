@@ -3,7 +3,22 @@ using QuantPipeline.Orchestrator.Gate;
 
 namespace QuantPipeline.Orchestrator.Pipeline;
 
-public sealed record FeatureDrift(string Feature, double Psi, string Level);
+/// <summary>Drift of one feature (or of the predictions, named "prediction") in the monitor stage's window against the training reference.</summary>
+/// <param name="Level">"ok", "warn" or "alert" by the configured PSI levels.</param>
+public sealed record FeatureDrift(string Feature, double Psi, string Level)
+{
+    /// <summary>Two-sample Kolmogorov–Smirnov statistic D against the reference.</summary>
+    public double KsStatistic { get; init; } = double.NaN;
+
+    /// <summary>Asymptotic p-value of <see cref="KsStatistic"/>.</summary>
+    public double KsPValue { get; init; } = double.NaN;
+
+    /// <summary>Jensen–Shannon distance (base 2) on the reference's PSI bins.</summary>
+    public double JsDistance { get; init; } = double.NaN;
+
+    /// <summary>Current minus reference share of missing values.</summary>
+    public double MissingRateChange { get; init; } = double.NaN;
+}
 
 public sealed record PipelineResult(
     string RunId,

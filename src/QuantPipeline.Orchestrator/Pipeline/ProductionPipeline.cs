@@ -42,8 +42,6 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     /// <summary>The label is the next session's return: it ends one session after the session it is observed at.</summary>
     public const int LabelHorizon = 1;
 
-    private const int MonitorWindow = 21;
-
     private const string IdempotencyParameter = "idempotency_key";
 
     public PipelineConfig Config { get; } = config;
@@ -209,6 +207,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 working_directory = WorkingDirectory,
             });
             var stagesDone = 0;
+            // The stages this run goes through (each ends as succeeded, reused, skipped or failed), for the run's progress and ETA.
+            var stagesTotal = (options.StopAfter is { } last ? StageStatus.Order.TakeWhile(s => s != last).Count() : StageStatus.Order.Count - 1) + (ingest is null ? 0 : 1);
             var runner = new StageRunner(record =>
             {
                 registry.Audit.Append($"stage.{record.Stage}", new { run_id = runId, status = record.Status, seconds = record.Seconds, detail = record.Detail, error = record.Error, input_hash = record.InputHash, output_hash = record.OutputHash });
@@ -233,7 +233,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                     log.Info("stage.end", line, fields);
                 }
 
-                options.Progress?.Report(new ProgressUpdate("run", ++stagesDone, 0, $"{record.Stage} {record.Status}"));
+                stagesDone++;
+                options.Progress?.Report(new ProgressUpdate("run", stagesDone, Math.Max(stagesTotal, stagesDone), $"{record.Stage} {record.Status}"));
                 onStageEnd?.Invoke(record);
             })
             {
@@ -383,7 +384,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 return result with { SignalsPath = signalsPath, StoppedAfter = "deploy", Stages = [.. runner.Records] };
             }
 
-            var drift = Monitor(runner, registry, runId, panel, windows);
+            var drift = Monitor(runner, registry, runId, trained, features, registered);
             var reportPath = WriteReport(runId, trained, validation, gate, registered, drift, runner.Records);
             journal.Record.ReportPath = reportPath;
             return result with { SignalsPath = signalsPath, Drift = drift, Stages = [.. runner.Records], ReportPath = reportPath };
@@ -796,27 +797,63 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         });
     }
 
-    /// <summary>monitor: feature drift (PSI) of the last weeks against the training window; read-only apart from alerts in the audit trail.</summary>
-    private IReadOnlyList<FeatureDrift> Monitor(StageRunner runner, ModelRegistry registry, string runId, Panel panel, RunWindows windows) =>
+    /// <summary>
+    /// monitor: drift of each feature and of the predictions over the configured trailing window of sessions against
+    /// the registered version's training reference (PSI, KS, Jensen–Shannon and missing-rate change, all features in
+    /// one batched kernel call), levelled by the configured PSI warn and alert. Read-only apart from the audit trail,
+    /// which records the figures for the version and an alert per series at or above the alert level.
+    /// </summary>
+    private IReadOnlyList<FeatureDrift> Monitor(StageRunner runner, ModelRegistry registry, string runId, TrainedModel trained, FeatureData features, ModelVersion registered) =>
         runner.Run("monitor", () =>
         {
+            var panel = trained.Panel;
             int t = panel.T, n = panel.N;
-            var list = new List<FeatureDrift>();
-            foreach (var name in SkeletonFeatureSet.Names)
+            var options = Config.Monitor();
+            var window = Math.Min(options.DriftWindowSessions, t);
+            var from = t - window;
+            var reference = registered.Parameters.TryGetValue(MonitoringNames.ReferenceParameter, out var path) && File.Exists(path)
+                ? MonitoringReference.Load(path)
+                : MonitoringReferenceBuilder.Build(Config.ModelName, panel, SkeletonFeatureSet.Names, trained.TrainStart, trained.TrainEnd, trained.ValidationStart, trained.ValidationEnd, trained.ValidationPredictions, trained.Label, trained.Metrics.Sharpe);
+
+            // One [series × cells] block: each feature's window, then the predictions over the same sessions.
+            FeatureReference[] watched = [.. reference.Features, reference.Prediction];
+            var cells = window * n;
+            var block = new float[watched.Length * cells];
+            for (var f = 0; f < reference.Features.Count; f++)
             {
-                var values = panel.Field(name);
-                var reference = values.AsSpan(windows.TrainStart * n, (windows.TrainEnd - windows.TrainStart + 1) * n);
-                var current = values.AsSpan((t - MonitorWindow) * n, MonitorWindow * n);
-                var psi = PopulationStability.Psi(reference, current);
-                list.Add(new FeatureDrift(name, psi, PopulationStability.Level(psi)));
+                panel.Field(reference.Features[f].Name).AsSpan(from * n, cells).CopyTo(block.AsSpan(f * cells));
             }
 
-            foreach (var alert in list.Where(d => d.Level == "alert"))
+            ModelInputs.Predict(trained.Training.Model, features.Inputs, from, t - 1, n).AsSpan().CopyTo(block.AsSpan(reference.Features.Count * cells));
+            var figures = DriftKernels.Compute(watched, block, cells, options.Drift);
+            var list = figures.Select(d => new FeatureDrift(d.Name, d.Psi, d.PsiLevel.ToString().ToLowerInvariant())
             {
-                registry.Audit.Append("monitor.alert", new { run_id = runId, model = Config.ModelName, kind = "feature_drift", feature = alert.Feature, psi = alert.Psi, threshold = 0.2 });
+                KsStatistic = d.KsStatistic,
+                KsPValue = d.KsPValue,
+                JsDistance = d.JsDistance,
+                MissingRateChange = d.MissingRateChange,
+            }).ToList();
+            new MonitorStageDrift(Config.ModelName, registered.Version, trained.AsOf, DateOnly.FromDateTime(panel.Timestamps[from]), DateOnly.FromDateTime(panel.Timestamps[t - 1]), list)
+                .AppendTo(registry.Audit, runId);
+            foreach (var alert in figures.Where(d => d.PsiLevel == DriftLevel.Alert))
+            {
+                registry.Audit.Append("monitor.alert", new
+                {
+                    run_id = runId,
+                    model = Config.ModelName,
+                    version = registered.Version,
+                    kind = alert.Name == MonitoringNames.Prediction ? "prediction_drift" : "feature_drift",
+                    feature = alert.Name,
+                    psi = alert.Psi,
+                    ks_statistic = alert.KsStatistic,
+                    js_distance = alert.JsDistance,
+                    threshold = options.Drift.PsiAlert,
+                });
             }
 
-            return ((IReadOnlyList<FeatureDrift>)list, "PSI vs training: " + string.Join(", ", list.Select(d => $"{d.Feature} {d.Psi:0.000} {d.Level}")));
+            var detail = string.Create(CultureInfo.InvariantCulture, $"drift of the last {window} sessions vs the training reference of v{registered.Version} (PSI warn {options.Drift.PsiWarn}, alert {options.Drift.PsiAlert}): ")
+                + string.Join(", ", list.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Feature} PSI {d.Psi:0.000} KS {d.KsStatistic:0.000} JS {d.JsDistance:0.000} {d.Level}")));
+            return ((IReadOnlyList<FeatureDrift>)list, detail);
         });
 
     private string WriteReport(string runId, TrainedModel trained, ValidationOutcome validation, GateDecision gate, ModelVersion version, IReadOnlyList<FeatureDrift> drift, IReadOnlyList<StageRecord> stages) =>

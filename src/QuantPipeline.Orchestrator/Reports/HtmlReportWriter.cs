@@ -204,7 +204,8 @@ public static class HtmlReportWriter
 
     private static string? MonitoringSection(ReportDocument document)
     {
-        if (document.Psi.Count == 0 || ReportCharts.Psi(document.Psi, document.PsiWarn, document.PsiAlert) is not { } png)
+        var png = document.Psi.Count == 0 ? null : ReportCharts.Psi(document.Psi, document.PsiWarn, document.PsiAlert);
+        if (png is null && document.DriftTable is null)
         {
             return null;
         }
@@ -215,16 +216,26 @@ public static class HtmlReportWriter
             body.Append("<p>").Append(E(document.MonitoringSummary)).Append("</p>");
         }
 
-        Image(body, "psi", png, string.Create(CultureInfo.InvariantCulture, $"PSI per feature over time; dashed lines at warn {document.PsiWarn:0.###} and alert {document.PsiAlert:0.###}."));
-        body.Append(Table(
-            ["series", "latest date", "latest PSI", "level", "max PSI"],
-            document.Psi.Select(s =>
-            {
-                var last = LastFinite(s);
-                var max = s.Values.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
-                var level = last is null ? "n/a" : last.Value.Value >= document.PsiAlert ? "alert" : last.Value.Value >= document.PsiWarn ? "warn" : "ok";
-                return new[] { Cell(s.Name), Cell(last is null ? "n/a" : Date(last.Value.Date)), Num(last is null ? "n/a" : Number(last.Value.Value)), Cell(level), Num(Number(max)) };
-            })));
+        if (png is not null)
+        {
+            Image(body, "psi", png, string.Create(CultureInfo.InvariantCulture, $"PSI per feature over time; dashed lines at warn {document.PsiWarn:0.###} and alert {document.PsiAlert:0.###}."));
+            body.Append(Table(
+                ["series", "latest date", "latest PSI", "level", "max PSI"],
+                document.Psi.Select(s =>
+                {
+                    var last = LastFinite(s);
+                    var max = s.Values.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max();
+                    var level = last is null ? "n/a" : last.Value.Value >= document.PsiAlert ? "alert" : last.Value.Value >= document.PsiWarn ? "warn" : "ok";
+                    return new[] { Cell(s.Name), Cell(last is null ? "n/a" : Date(last.Value.Date)), Num(last is null ? "n/a" : Number(last.Value.Value)), Cell(level), Num(Number(max)) };
+                })));
+        }
+
+        if (document.DriftTable is { } drift)
+        {
+            body.Append("<h3>").Append(E(drift.Title)).Append("</h3>");
+            body.Append(Table(drift.Columns, drift.Rows.Select(r => r.Select(Cell).ToArray())));
+        }
+
         return body.ToString();
     }
 

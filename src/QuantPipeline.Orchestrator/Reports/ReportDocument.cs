@@ -54,6 +54,9 @@ public sealed record ReportDocument
     /// <summary>Text shown above the monitoring charts (which model, which reference, which window).</summary>
     public string? MonitoringSummary { get; init; }
 
+    /// <summary>Drift figures (PSI, KS, JS …) per feature and for the predictions, shown in the monitoring section.</summary>
+    public ReportTable? DriftTable { get; init; }
+
     public IReadOnlyList<ReportTable> Tables { get; init; } = [];
 
     public IReadOnlyList<StageRecord> Stages { get; init; } = [];

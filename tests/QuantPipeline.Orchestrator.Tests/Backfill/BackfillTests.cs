@@ -1,10 +1,16 @@
 using System.Globalization;
+using System.Text.Json;
 using QuantPipeline.Core.Calendars;
 using QuantPipeline.Core.Data;
+using QuantPipeline.Core.Features;
 using QuantPipeline.Core.Metrics;
+using QuantPipeline.Core.Monitoring;
 using QuantPipeline.Core.Progress;
 using QuantPipeline.Orchestrator.Backfill;
+using QuantPipeline.Orchestrator.Monitoring;
 using QuantPipeline.Orchestrator.Pipeline;
+using QuantPipeline.Orchestrator.Reports;
+using QuantPipeline.Orchestrator.Tests.Reports;
 using QuantPipeline.Orchestrator.Schedule;
 using QuantPipeline.Storage.Market;
 using QuantPipeline.Storage.Registry;
@@ -137,7 +143,7 @@ public sealed class BackfillTests(BackfillFixture fixture) : IClassFixture<Backf
         {
             var stopAfterFirst = new Updates(u =>
             {
-                if (u.Done == 1)
+                if (u.Task == WalkForwardBackfill.ProgressTask && u.Done == 1)
                 {
                     cancel.Cancel();
                 }
@@ -156,8 +162,19 @@ public sealed class BackfillTests(BackfillFixture fixture) : IClassFixture<Backf
         Assert.Equal([1, 2, 3], resumed.Retrains.Select(r => r.Version));
         Assert.Equal(fixture.Result.NetReturns, resumed.NetReturns);
         Assert.Equal(File.ReadAllBytes(fixture.Result.PredictionsCsvPath), File.ReadAllBytes(resumed.PredictionsCsvPath));
-        Assert.All(updates, u => Assert.Equal(("backfill", 3L), (u.Task, u.Total)));
-        Assert.Equal([0L, 1, 2, 3], updates.Select(u => u.Done));
+        var backfill = updates.Where(u => u.Task == WalkForwardBackfill.ProgressTask).ToList();
+        Assert.All(backfill, u => Assert.Equal(3L, u.Total));
+        Assert.Equal([0L, 1, 2, 3], backfill.Select(u => u.Done));
+
+        // The two retrains that ran report their training (samples over all epochs, so a bar has an ETA) and their stages.
+        var training = updates.Where(u => u.Task == "train").ToList();
+        Assert.NotEmpty(training);
+        Assert.All(training, u => Assert.True(u.Total > 0 && u.Done <= u.Total, $"{u}"));
+        Assert.Equal(2, training.Count(u => u.Done == u.Total && u.Detail!.Contains($"epoch {BackfillFixture.Config.TrainingEpochs}/{BackfillFixture.Config.TrainingEpochs}, loss", StringComparison.Ordinal)));
+        var stages = updates.Where(u => u.Task == "run").ToList();
+        Assert.Equal(2 * 8, stages.Count);
+        Assert.All(stages, u => Assert.Equal(8L, u.Total));
+        Assert.Equal(2, stages.Count(u => u.Done == 8 && u.Detail!.StartsWith("monitor", StringComparison.Ordinal)));
 
         // A third run registers nothing and rescoring nothing: every window file stays as written.
         var windows = new WalkForwardBackfill(BackfillFixture.Config, workdir).WindowDirectory;
@@ -172,6 +189,59 @@ public sealed class BackfillTests(BackfillFixture fixture) : IClassFixture<Backf
         }
 
         Assert.Equal(fixture.Result.NetReturns, again.NetReturns);
+    }
+
+    [Fact]
+    public void The_report_draws_psi_over_time_one_point_per_retrain_as_each_versions_monitor_stage_recorded_it()
+    {
+        var config = BackfillFixture.Config;
+        var result = fixture.Result;
+        string[] names = [.. SkeletonFeatureSet.Names, MonitoringNames.Prediction];
+
+        // What the audit trail holds for each version, read straight from the JSON entries.
+        using var registry = ModelRegistry.Open(config.ModelRegistryUri, fixture.Directory);
+        var recorded = new Dictionary<int, Dictionary<string, double>>();
+        foreach (var entry in registry.Audit.Read().Where(e => e.Action == "monitor.drift"))
+        {
+            using var json = JsonDocument.Parse(entry.PayloadJson);
+            recorded[json.RootElement.GetProperty("version").GetInt32()] = json.RootElement.GetProperty("figures").EnumerateArray()
+                .ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("psi").GetDouble());
+        }
+
+        Assert.Equal([1, 2, 3], recorded.Keys.Order());
+        var (psi, table) = BackfillReport.Drift(config, result);
+        Assert.Equal(names, psi.Select(s => s.Name));
+        foreach (var series in psi)
+        {
+            Assert.Equal(RetrainDates, series.Dates);
+            Assert.Equal(result.Retrains.Select(r => recorded[r.Version][series.Name]), series.Values);
+            Assert.All(series.Values, v => Assert.True(double.IsFinite(v) && v >= 0, $"{series.Name}: {v}"));
+        }
+
+        Assert.Equal(3, table!.Rows.Count);
+
+        // The recorded figures are the batched kernels' over the configured window; the per-feature calculator, which
+        // sorts each sample, gives the same PSI for the last retrain's features from its prepared panel and stored reference.
+        var last = registry.GetVersion(config.ModelName, 3);
+        var reference = MonitoringReference.Load(last.Parameters[MonitoringNames.ReferenceParameter]);
+        using (var store = MarketStore.Open(Path.Combine(fixture.Directory, config.MarketStorePath), readOnly: true))
+        {
+            var panel = ModelInputs.Load(store, config, last.AsOf).Panel;
+            ModelInputs.Compute(panel, ModelInputs.Backend(config), (float)config.FeatureZScoreClip);
+            int n = panel.N, window = config.MonitoringDriftWindowSessions;
+            foreach (var feature in reference.Features)
+            {
+                var current = panel.Field(feature.Name).AsSpan((panel.T - window) * n, window * n);
+                var expected = DriftCalculator.Compute(feature, current, new DriftThresholds()).Psi;
+                Assert.True(Math.Abs(expected - recorded[3][feature.Name]) < 1e-9, $"{feature.Name}: {expected} vs {recorded[3][feature.Name]}");
+            }
+        }
+
+        // The written report carries the section and its chart decodes.
+        var document = ReportHtml.Parse(File.ReadAllText(result.ReportPath));
+        using var bitmap = ReportHtml.DecodePng(ReportHtml.Charts(document)["psi"], ReportCharts.Width, ReportCharts.Height);
+        Assert.True(ReportHtml.DistinctColours(bitmap) > 3);
+        Assert.Contains(document.Descendants("h2"), h => h.Value == "Monitoring");
     }
 
     /// <summary>Every price of the bar scaled by a factor in [0.9, 1.1] that varies by symbol and day; volume the other way.</summary>
