@@ -123,7 +123,36 @@ public sealed class ClusterBackfillRetrainer(
         var computed = silo.Stages.Where(s => s.Status == StageStatus.Ok && s.InputHash is not null).ToDictionary(s => (s.Stage, s.InputHash!));
         void OnStageEnd(StageRecord record) =>
             onStageEnd?.Invoke(record.Status == StageStatus.Reused && record.InputHash is { } key && computed.TryGetValue((record.Stage, key), out var onSilo) ? onSilo : record);
-        return new ProductionPipeline(config, workingDirectory, onStageEnd is null ? null : OnStageEnd).Run(date, new RunOptions { CancellationToken = cancellationToken, Progress = progress });
+        return new ProductionPipeline(config, workingDirectory, onStageEnd is null ? null : OnStageEnd).Run(date, new RunOptions { CancellationToken = cancellationToken, Progress = progress is null ? null : new SiloProgress(progress, silo) });
+    }
+
+    /// <summary>
+    /// The coordinator's progress as a run on one machine prints it: a stage the silo computed shows the silo's status,
+    /// and the silo's training updates come just before the train stage ends, where live training would have shown them.
+    /// </summary>
+    private sealed class SiloProgress(IProgress<ProgressUpdate> inner, RetrainOutcome silo) : IProgress<ProgressUpdate>
+    {
+        public void Report(ProgressUpdate value)
+        {
+            if (value.Task == ProductionPipeline.RunProgressTask && value.Detail is { } detail && detail.EndsWith(" " + StageStatus.Reused, StringComparison.Ordinal))
+            {
+                var stage = detail[..^(StageStatus.Reused.Length + 1)];
+                if (silo.Stages.LastOrDefault(s => s.Stage == stage && s.Status == StageStatus.Ok) is not null)
+                {
+                    if (stage == "train")
+                    {
+                        foreach (var update in silo.Training)
+                        {
+                            inner.Report(update);
+                        }
+                    }
+
+                    value = value with { Detail = $"{stage} {StageStatus.Ok}" };
+                }
+            }
+
+            inner.Report(value);
+        }
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using QuantPipeline.Core.Progress;
 using QuantPipeline.Cluster.Units;
 using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Orchestrator.Pipeline;
@@ -20,7 +21,24 @@ public sealed class PipelineValidationUnit : IRetrainUnit
     {
         ArgumentNullException.ThrowIfNull(payload);
         var config = PipelineConfigFile.Load(payload.ConfigPath, payload.Sets);
-        var result = new ProductionPipeline(config, payload.WorkingDirectory).Run(payload.AsOf, new RunOptions { StopAfter = StopAfter, CancellationToken = cancellationToken });
-        return RetrainOutcome.Of(result);
+        var training = new TrainingRecorder();
+        var result = new ProductionPipeline(config, payload.WorkingDirectory).Run(payload.AsOf, new RunOptions { StopAfter = StopAfter, CancellationToken = cancellationToken, Progress = training });
+        return RetrainOutcome.Of(result) with { Training = training.Updates };
+    }
+
+    /// <summary>Keeps the run's training updates (synchronously, in order); stage updates are the coordinator's own.</summary>
+    private sealed class TrainingRecorder : IProgress<ProgressUpdate>
+    {
+        private readonly List<ProgressUpdate> _updates = [];
+
+        public IReadOnlyList<ProgressUpdate> Updates => _updates;
+
+        public void Report(ProgressUpdate value)
+        {
+            if (value.Task != ProductionPipeline.RunProgressTask)
+            {
+                _updates.Add(value);
+            }
+        }
     }
 }

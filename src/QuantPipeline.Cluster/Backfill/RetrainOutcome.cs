@@ -1,3 +1,4 @@
+using QuantPipeline.Core.Progress;
 using QuantPipeline.Orchestrator.Pipeline;
 
 namespace QuantPipeline.Cluster.Backfill;
@@ -9,6 +10,12 @@ namespace QuantPipeline.Cluster.Backfill;
 public sealed record RetrainOutcome(DateOnly AsOf, string ModelName, int Version, double Sharpe, double MaxDrawdown, bool GatePassed, string RunId, string ArtifactSha256 = "")
 {
     public IReadOnlyList<StageRecord> Stages { get; init; } = [];
+
+    /// <summary>
+    /// The training progress the silo reported, in order, so the coordinator shows the same lines as a run on one
+    /// machine (where training is watched live).
+    /// </summary>
+    public IReadOnlyList<ProgressUpdate> Training { get; init; } = [];
 
     public static RetrainOutcome Of(PipelineResult result)
     {

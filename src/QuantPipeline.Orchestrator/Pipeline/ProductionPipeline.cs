@@ -44,6 +44,9 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
 
     private const string IdempotencyParameter = "idempotency_key";
 
+    /// <summary>Task name of the per-stage progress updates ("prepare ok", "train reused", …).</summary>
+    public const string RunProgressTask = "run";
+
     public PipelineConfig Config { get; } = config;
 
     public string WorkingDirectory { get; } = Path.GetFullPath(workingDirectory);
@@ -234,7 +237,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 }
 
                 stagesDone++;
-                options.Progress?.Report(new ProgressUpdate("run", stagesDone, Math.Max(stagesTotal, stagesDone), $"{record.Stage} {record.Status}"));
+                options.Progress?.Report(new ProgressUpdate(RunProgressTask, stagesDone, Math.Max(stagesTotal, stagesDone), $"{record.Stage} {record.Status}"));
                 onStageEnd?.Invoke(record);
             })
             {
