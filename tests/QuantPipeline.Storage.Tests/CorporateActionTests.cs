@@ -85,5 +85,18 @@ public sealed class CorporateActionTests : IDisposable
         Assert.Empty(store.CorporateActions("AAA", new DateTime(2024, 1, 8, 0, 0, 0, DateTimeKind.Utc)));
     }
 
+    [Fact]
+    public void The_stored_dates_panel_is_adjusted_only_when_asked_with_the_same_factors()
+    {
+        using var store = Seed();
+        var raw = store.LoadDailyPanel(new(2024, 1, 2), new(2024, 1, 8), ["close", "volume"]);
+        var adjusted = store.LoadDailyPanel(new(2024, 1, 2), new(2024, 1, 8), ["close", "volume"], adjustAsOf: new DateOnly(2024, 1, 8));
+        Assert.Equal(["AAA", "CCC"], adjusted.Symbols);
+        Assert.Equal([100.0, 102, 51, 50, 49], Column(raw.Field("close"), 0));
+        Assert.Equal([100 * 0.5 * 0.99, 102 * 0.5 * 0.99, 51 * 0.99, 50 * 0.99, 49], Column(adjusted.Field("close"), 0), (a, b) => Math.Abs(a - b) < 1e-4);
+        Assert.Equal([98 * 0.49, 100 * 0.49, 49, 50, 50], Column(adjusted.Field("close"), 1), (a, b) => Math.Abs(a - b) < 1e-4);
+        Assert.Equal([2000.0, 2000, 2000, 2000, 2000], Column(adjusted.Field("volume"), 0));
+    }
+
     public void Dispose() => _files.Dispose();
 }

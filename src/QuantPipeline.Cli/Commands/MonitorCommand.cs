@@ -26,7 +26,7 @@ public static class MonitorCommand
         var json = new Option<bool>("--json") { Description = "Print the figures, alerts and retrain decision as one JSON document." };
         var webhook = new Option<Uri?>("--webhook") { Description = "Also POST every alert as JSON to this URL (5 s timeout, 4 tries with exponential backoff)." };
         var retrain = new Option<bool>("--retrain") { Description = "When the retrain policy says so, run the pipeline for the as-of; the new version deploys only if it passes the gate." };
-        var sessions = new Option<FileInfo?>("--sessions") { Description = "Expected trading sessions, one yyyy-MM-dd date per line (a market calendar's sessions); weekdays when left out." };
+        var sessions = new Option<FileInfo?>("--sessions") { Description = "Expected trading sessions, one yyyy-MM-dd date per line (a market calendar's sessions); the configured exchange's sessions (schedule.exchange) when left out." };
         var report = new Option<FileInfo?>("--report") { Description = "Also write the monitoring report (HTML: PSI over time per feature, realised IC and Rank IC over time, live equity and drawdown, drift table, alerts) to this file." };
         var policy = new Option<FileInfo?>("--policy") { Description = "Retrain policy JSON (drift_psi_threshold, drift_min_features, decay_ic_threshold, decay_sessions, retrain_on_change_point, schedule); replaces the configuration's monitoring.retrain section." };
         var command = new Command(

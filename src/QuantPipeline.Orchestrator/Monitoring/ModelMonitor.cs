@@ -116,7 +116,9 @@ public sealed class ModelMonitor(PipelineConfig config, string workingDirectory,
         }
 
         using var store = MarketStore.Open(storePath, readOnly: true);
-        var panel = store.LoadDailyPanel(from, asOf, BarFields);
+        // Adjusted for corporate actions as of the date, like the panels the model was trained and scored on: a split
+        // must not read as a return (drift, realised IC) or as a price jump.
+        var panel = store.LoadDailyPanel(from, asOf, BarFields, adjustAsOf: asOf);
         var minimum = SkeletonFeatureSet.Lookback + Options.DriftWindowSessions + Options.RollingWindowSessions;
         if (panel.T < minimum)
         {
@@ -227,11 +229,12 @@ public sealed class ModelMonitor(PipelineConfig config, string workingDirectory,
             return upTo.Count == 0 ? asOf : upTo[Math.Max(0, upTo.Count - Options.DriftWindowSessions)];
         }
 
-        return WeekdayCalendar.SessionsEndingAt(asOf, Options.DriftWindowSessions)[0];
+        return ExchangeCalendars.Get(Config.Exchange).SessionsEndingAt(asOf, Options.DriftWindowSessions)[0];
     }
 
+    /// <summary>The sessions data must exist for: the given list, else the configured exchange's calendar (holidays are not gaps).</summary>
     private IReadOnlyList<DateOnly> ExpectedSessions(DateOnly from, DateOnly to) =>
-        Options.ExpectedSessions ?? WeekdayCalendar.Sessions(from, to);
+        Options.ExpectedSessions ?? ExchangeCalendars.Get(Config.Exchange).Sessions(from, to);
 
     private static double FiniteMean(double[] values)
     {

@@ -84,7 +84,13 @@ public sealed partial class MarketStore : IDisposable
     /// <summary>
     /// Loads the latest known daily bars for dates in [from, to], aligned to the distinct stored dates, NaN where a bar is missing.
     /// </summary>
-    public Panel LoadDailyPanel(DateOnly from, DateOnly to, IReadOnlyList<string> fields)
+    public Panel LoadDailyPanel(DateOnly from, DateOnly to, IReadOnlyList<string> fields) => LoadDailyPanel(from, to, fields, adjustAsOf: null);
+
+    /// <summary>
+    /// As <see cref="LoadDailyPanel(DateOnly, DateOnly, IReadOnlyList{string})"/>; with <paramref name="adjustAsOf"/>, prices and
+    /// volumes are adjusted for the splits and dividends known and effective by that date, as the training panel is.
+    /// </summary>
+    public Panel LoadDailyPanel(DateOnly from, DateOnly to, IReadOnlyList<string> fields, DateOnly? adjustAsOf)
     {
         ArgumentNullException.ThrowIfNull(fields);
         var dates = new List<DateTime>();
@@ -97,7 +103,13 @@ public sealed partial class MarketStore : IDisposable
             }
         }
 
-        return LoadPanelAt(dates, BarFrequency.Daily, fields, symbols: null, Latest, from, to);
+        var panel = LoadPanelAt(dates, BarFrequency.Daily, fields, symbols: null, Latest, from, to);
+        if (adjustAsOf is { } asOf)
+        {
+            ApplyCorporateActions(panel, BarFrequency.Daily, fields, asOf, Latest);
+        }
+
+        return panel;
     }
 
     /// <summary>A content hash of the latest known daily bars in [from, to]: the data snapshot id for lineage.</summary>
