@@ -28,7 +28,7 @@ public static class FeaturesCommand
         var input = new Option<FileInfo?>("--input") { Description = "Bars CSV: [symbol,] date|timestamp, open, high, low, close, volume[, vwap, …]; headers case-insensitive." };
         var expr = new Option<string[]>("--expr") { Description = "NAME=EXPRESSION, repeatable, e.g. --expr 'MA5=Mean($close, 5)/$close'.", AllowMultipleArgumentsPerToken = false };
         var set = new Option<string?>("--set") { Description = "A built-in set (alpha158, alpha360, f8) or a feature-set YAML file." };
-        var store = new Option<FileInfo?>("--store") { Description = "Market store (DuckDB file) to read when no --input is given." };
+        var store = new Option<FileInfo?>("--store") { Description = "Market store (DuckDB file) to read when no --input is given; prices and volumes are adjusted for corporate actions as of --as-of." };
         var asOf = new Option<string?>("--as-of") { Description = "With --store: the last date (yyyy-MM-dd); nothing after it is read." };
         var from = new Option<string?>("--from") { Description = "With --store: first date to write (default: the as-of date only)." };
         var universe = new Option<string?>("--universe") { Description = "With --store: restrict to a universe (needs universe membership in the store)." };
@@ -347,7 +347,8 @@ public static class FeaturesCommand
         // Sessions are at most 5 in 7 days, minus holidays: this many calendar days hold the lookback's sessions.
         var loadFrom = first.AddDays(-(lookback * 7 / 5 + 14));
         using var market = MarketStore.Open(storeFile.FullName, readOnly: true);
-        var panel = market.LoadDailyPanel(loadFrom, asOf, ["open", "high", "low", "close", "volume"]);
+        // Prices and volumes adjusted for the splits and dividends known and effective by the as-of date, as training sees them.
+        var panel = market.LoadDailyPanel(loadFrom, asOf, ["open", "high", "low", "close", "volume"], adjustAsOf: asOf);
         if (panel.T == 0)
         {
             throw new UsageException($"The store has no bars between {loadFrom:yyyy-MM-dd} and {asOf:yyyy-MM-dd}.");
