@@ -50,16 +50,6 @@ SweepRow pick_sweep_row() {
   return f8::sweep_row_base;
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
-void returns_row(const float* now, const float* then, float* dst, int64_t nb) {
-  if (then == nullptr) {
-    for (int64_t j = 0; j < nb; ++j) dst[j] = kNaNf;
-    return;
-  }
-  QP_SIMD
-  for (int64_t j = 0; j < nb; ++j) dst[j] = static_cast<float>(static_cast<double>(now[j]) / then[j] - 1.0);
-}
-
 // Suffix max and min of close over the `window` rows before `row` (missing = -+inf), newest last.
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void suffixes(const float* row, int64_t n, int32_t window, int64_t nb, float* suffix_max, float* suffix_min) {
@@ -154,6 +144,8 @@ void init_moments(Moments& m, int64_t nb) {
   for (int64_t j = 0; j < nb; ++j) m.shift[j] = m.s1[j] = m.s2[j] = m.count[j] = m.peak[j] = 0.0;
 }
 
+constexpr int64_t kOutputsAhead = 2;
+
 void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::vector<float>& suffix) {
   const int64_t n = a.n;
   const int32_t w = a.window;
@@ -197,10 +189,6 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
     r.suffix_min = high_row;
     for (int f = 0; f < 10; ++f) r.out[f] = a.out[f] + offset;
 
-    // The returns are the element-wise float32 operation (divided in float64, rounded once).
-    returns_row(r.close, i >= 1 ? r.close - n : nullptr, r.out[0], nb);
-    returns_row(r.close, leaving ? r.close - back : nullptr, r.out[8], nb);
-
     // A new segment of the extrema: suffix extrema of the last `window` rows, once per segment.
     const int64_t segment = i - i % w;
     r.segment_start = i % w == 0;
@@ -211,6 +199,14 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
       r.suffix_min = suffix_min + suffix_row * nb;
     }
 
+    // Rows are 4n bytes apart, so each row of a block is a fresh run of lines per output that a store would
+    // otherwise fetch only when it misses: prefetch them a few rows ahead (measured: ~8 % of the sweep).
+    if (i + kOutputsAhead < a.t) {
+      for (int f = 0; f < 10; ++f) {
+        const float* ahead = a.out[f] + offset + kOutputsAhead * n;
+        for (int64_t j = 0; j < nb; j += 16) __builtin_prefetch(ahead + j, 1, 3);
+      }
+    }
     if (sweep_row(r, s, nb, constants)) recompute_row(a, s, j0, nb, i);
   }
 }
