@@ -18,7 +18,9 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
 {
     private const double RecomputeRatio = 65536.0;
 
-    /// <summary>Rows ahead at which the output lines are prefetched (measured: 2 to 4 are alike, 0 costs ~10 % of the sweep).</summary>
+    /// <summary>Rows ahead at which the inputs' and the outputs' lines are prefetched (see <see cref="Prefetch"/>).</summary>
+    private const int InputsAhead = 4;
+
     private const int OutputsAhead = 2;
 
     // Per-symbol float64 state, one vector each: three moment series (shift, s1, s2, count, peak), the EWM of the
@@ -108,9 +110,9 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
                 var leaving = i >= window;
                 var back = (long)window * n;
                 var previousRow = i >= 1 ? (long)n : 0;
-                if (i + OutputsAhead < _t)
+                if (i + InputsAhead < _t)
                 {
-                    PrefetchOutputs(offset + OutputsAhead * (long)n, count);
+                    Prefetch(offset, count);
                 }
 
                 // A new segment of the extrema: suffix extrema of the last `window` rows, computed once per segment.
@@ -255,20 +257,30 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         where TC : struct, IVariant =>
         TC.IsClean ? whenTrue : TL.Select(mask, whenTrue, whenFalse);
 
-    /// <summary>Issues prefetches for the block's part of the ten output rows a few rows ahead.</summary>
+    /// <summary>
+    /// Requests the block's lines of close and volume <see cref="InputsAhead"/> rows ahead and of the ten outputs
+    /// <see cref="OutputsAhead"/> rows ahead. Rows are 4·n bytes apart, so each row of a block is a fresh run of a few
+    /// lines per stream that the hardware prefetchers pick up late (measured together: ~15 % of the whole call).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void PrefetchOutputs(long cell, int count)
+    private void Prefetch(long cell, int count)
     {
         if (!Sse.IsSupported)
         {
             return;
         }
 
-        // Rows are 4·n bytes apart, so each row of a block is a fresh run of cache lines per output that is otherwise
-        // fetched for ownership only when the first store misses. 16 floats per 64-byte line.
+        var inputs = cell + InputsAhead * (long)_n;
+        var outputs = cell + OutputsAhead * (long)_n;
+        for (var j = 0; j < count; j += 16)
+        {
+            Sse.Prefetch0(_close + inputs + j);
+            Sse.Prefetch0(_volume + inputs + j);
+        }
+
         for (var f = 0; f < 10; f++)
         {
-            var row = _outputs[f] + cell;
+            var row = _outputs[f] + outputs;
             for (var j = 0; j < count; j += 16)
             {
                 Sse.Prefetch0(row + j);
