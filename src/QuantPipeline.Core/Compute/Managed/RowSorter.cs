@@ -227,7 +227,31 @@ internal sealed class RowSorter
         fixed (int* histogram = _histogram)
         {
             // Pointers: the bounds checks of these three O(m) loops cost as much as their work.
-            for (var k = 0; k < m; k++)
+            var k = 0;
+            if (gathered == null && Vector512.IsHardwareAccelerated)
+            {
+                // Cells 0..m−1 in order: eight buckets per vector (the same float64 operations), the cell in the low half.
+                var vlo = Vector512.Create((double)lo);
+                var vscale = Vector512.Create(scale);
+                var index = Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
+                var step = Vector512.Create((ulong)Vector512<double>.Count);
+                for (; k <= m - Vector512<double>.Count; k += Vector512<double>.Count)
+                {
+                    var values = Vector512.WidenLower(Vector256.Load(row + k).ToVector512Unsafe());
+                    var buckets = Vector512.ConvertToUInt64((values - vlo) * vscale);
+                    ((buckets << 32) | index).Store(it + k);
+                    index += step;
+                }
+
+                for (var q = 0; q < k; q++)
+                {
+                    var bucket = (uint)(it[q] >> 32);
+                    histogram[bucket & (Buckets - 1)]++;
+                    histogram[Buckets + (bucket >> Bits)]++;
+                }
+            }
+
+            for (; k < m; k++)
             {
                 var j = gathered == null ? (uint)k : (uint)it[k];
                 var bucket = (uint)(((double)row[j] - lo) * scale);
@@ -262,7 +286,7 @@ internal sealed class RowSorter
                 vhi = Vector512.Max(vhi, v);
             }
 
-            if (finite != Vector512<float>.AllBitsSet)
+            if (finite.ExtractMostSignificantBits() != 0xFFFFu)
             {
                 return false;
             }
