@@ -232,14 +232,22 @@ class RowRanker {
     uint64_t* items = items_.data();
     int64_t m = 0;
     float lo = std::numeric_limits<float>::infinity(), hi = -std::numeric_limits<float>::infinity();
-    for (int64_t j = 0; j < n; ++j) {
-      const float x = row[j];
-      if (x - x == 0.0f && (mask == nullptr || mask[j] != 0)) {
-        items[m++] = static_cast<uint64_t>(j);
-        lo = std::min(lo, x);
-        hi = std::max(hi, x);
-      } else {
-        row[j] = kNaNf;
+    if (mask == nullptr && all_finite(row, n, lo, hi)) {
+      // Every cell counts (the usual row): no gathering.
+      m = n;
+      for (int64_t j = 0; j < n; ++j) items[j] = static_cast<uint64_t>(j);
+    } else {
+      lo = std::numeric_limits<float>::infinity();
+      hi = -std::numeric_limits<float>::infinity();
+      for (int64_t j = 0; j < n; ++j) {
+        const float x = row[j];
+        if (x - x == 0.0f && (mask == nullptr || mask[j] != 0)) {
+          items[m++] = static_cast<uint64_t>(j);
+          lo = std::min(lo, x);
+          hi = std::max(hi, x);
+        } else {
+          row[j] = kNaNf;
+        }
       }
     }
     if (m == 0) return;
@@ -292,6 +300,22 @@ class RowRanker {
   static constexpr int kBits = 11;
   static constexpr uint32_t kDigits = 1u << kBits;
   static constexpr double kRange = (1 << (2 * kBits)) - 1;
+
+  // Whether every cell is finite, with the row's minimum and maximum, in one branch-free pass.
+  static bool all_finite(const float* row, int64_t n, float& lo, float& hi) {
+    float l = std::numeric_limits<float>::infinity(), h = -std::numeric_limits<float>::infinity();
+    float bad = 0.0f;
+#pragma omp simd reduction(+ : bad) reduction(min : l) reduction(max : h)
+    for (int64_t j = 0; j < n; ++j) {
+      const float x = row[j];
+      bad += x - x;  // 0 for finite x, NaN otherwise
+      l = x < l ? x : l;
+      h = x > h ? x : h;
+    }
+    lo = l;
+    hi = h;
+    return bad == 0.0f;
+  }
 
   static void scatter(const uint64_t* from, uint64_t* to, int64_t m, uint32_t* counts, int shift) {
     uint32_t total = 0;
