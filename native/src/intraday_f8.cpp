@@ -50,16 +50,6 @@ SweepRow pick_sweep_row() {
   return f8::sweep_row_base;
 }
 
-__attribute__((target_clones("avx512f", "avx2", "default")))
-void returns_row(const float* now, const float* then, float* dst, int64_t nb) {
-  if (then == nullptr) {
-    for (int64_t j = 0; j < nb; ++j) dst[j] = kNaNf;
-    return;
-  }
-  QP_SIMD
-  for (int64_t j = 0; j < nb; ++j) dst[j] = static_cast<float>(static_cast<double>(now[j]) / then[j] - 1.0);
-}
-
 // Suffix max and min of close over the `window` rows before `row` (missing = -+inf), newest last.
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void suffixes(const float* row, int64_t n, int32_t window, int64_t nb, float* suffix_max, float* suffix_min) {
@@ -154,6 +144,9 @@ void init_moments(Moments& m, int64_t nb) {
   for (int64_t j = 0; j < nb; ++j) m.shift[j] = m.s1[j] = m.s2[j] = m.count[j] = m.peak[j] = 0.0;
 }
 
+constexpr int64_t kInputsAhead = 4;
+constexpr int64_t kOutputsAhead = 2;
+
 void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::vector<float>& suffix) {
   const int64_t n = a.n;
   const int32_t w = a.window;
@@ -197,10 +190,6 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
     r.suffix_min = high_row;
     for (int f = 0; f < 10; ++f) r.out[f] = a.out[f] + offset;
 
-    // The returns are the element-wise float32 operation (divided in float64, rounded once).
-    returns_row(r.close, i >= 1 ? r.close - n : nullptr, r.out[0], nb);
-    returns_row(r.close, leaving ? r.close - back : nullptr, r.out[8], nb);
-
     // A new segment of the extrema: suffix extrema of the last `window` rows, once per segment.
     const int64_t segment = i - i % w;
     r.segment_start = i % w == 0;
@@ -211,6 +200,21 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
       r.suffix_min = suffix_min + suffix_row * nb;
     }
 
+    // Rows are 4n bytes apart, so each row of a block is a fresh run of a few lines per stream that the hardware
+    // prefetchers pick up late: request the inputs' lines a few rows ahead and the outputs' lines before the stores
+    // miss on them (measured together: ~15 % of the whole call).
+    if (i + kInputsAhead < a.t) {
+      for (int64_t j = 0; j < nb; j += 16) {
+        __builtin_prefetch(r.close + kInputsAhead * n + j, 0, 3);
+        __builtin_prefetch(r.volume + kInputsAhead * n + j, 0, 3);
+      }
+    }
+    if (i + kOutputsAhead < a.t) {
+      for (int f = 0; f < 10; ++f) {
+        const float* ahead = a.out[f] + offset + kOutputsAhead * n;
+        for (int64_t j = 0; j < nb; j += 16) __builtin_prefetch(ahead + j, 1, 3);
+      }
+    }
     if (sweep_row(r, s, nb, constants)) recompute_row(a, s, j0, nb, i);
   }
 }
@@ -228,14 +232,22 @@ class RowRanker {
     uint64_t* items = items_.data();
     int64_t m = 0;
     float lo = std::numeric_limits<float>::infinity(), hi = -std::numeric_limits<float>::infinity();
-    for (int64_t j = 0; j < n; ++j) {
-      const float x = row[j];
-      if (x - x == 0.0f && (mask == nullptr || mask[j] != 0)) {
-        items[m++] = static_cast<uint64_t>(j);
-        lo = std::min(lo, x);
-        hi = std::max(hi, x);
-      } else {
-        row[j] = kNaNf;
+    if (mask == nullptr && all_finite(row, n, lo, hi)) {
+      // Every cell counts (the usual row): no gathering.
+      m = n;
+      for (int64_t j = 0; j < n; ++j) items[j] = static_cast<uint64_t>(j);
+    } else {
+      lo = std::numeric_limits<float>::infinity();
+      hi = -std::numeric_limits<float>::infinity();
+      for (int64_t j = 0; j < n; ++j) {
+        const float x = row[j];
+        if (x - x == 0.0f && (mask == nullptr || mask[j] != 0)) {
+          items[m++] = static_cast<uint64_t>(j);
+          lo = std::min(lo, x);
+          hi = std::max(hi, x);
+        } else {
+          row[j] = kNaNf;
+        }
       }
     }
     if (m == 0) return;
@@ -288,6 +300,22 @@ class RowRanker {
   static constexpr int kBits = 11;
   static constexpr uint32_t kDigits = 1u << kBits;
   static constexpr double kRange = (1 << (2 * kBits)) - 1;
+
+  // Whether every cell is finite, with the row's minimum and maximum, in one branch-free pass.
+  static bool all_finite(const float* row, int64_t n, float& lo, float& hi) {
+    float l = std::numeric_limits<float>::infinity(), h = -std::numeric_limits<float>::infinity();
+    float bad = 0.0f;
+#pragma omp simd reduction(+ : bad) reduction(min : l) reduction(max : h)
+    for (int64_t j = 0; j < n; ++j) {
+      const float x = row[j];
+      bad += x - x;  // 0 for finite x, NaN otherwise
+      l = x < l ? x : l;
+      h = x > h ? x : h;
+    }
+    lo = l;
+    hi = h;
+    return bad == 0.0f;
+  }
 
   static void scatter(const uint64_t* from, uint64_t* to, int64_t m, uint32_t* counts, int shift) {
     uint32_t total = 0;

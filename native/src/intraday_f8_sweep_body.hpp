@@ -46,6 +46,11 @@ struct Wide {
   static void store_flags(int64_t* p, M m) { std::memcpy(p, &m, sizeof m); }
   static M nonzero(M m) { return m != M{}; }
   static M bit(M m, int64_t value) { return m & value; }
+  static M all_true() { return M{} - 1; }
+  // Whether every lane's mask is set.
+  static bool all(M m) { return any(~m) == false; }
+  // Rounds each lane to float32 and back, as a store of the float32 output and a reload would.
+  static V round32(V v) { return __builtin_convertvector(__builtin_convertvector(v, Vf), V); }
   // Whether any lane's mask is set, without moving lanes to general registers one by one.
   static bool any(M m) {
 #if defined(__AVX512F__)
@@ -92,6 +97,9 @@ struct Narrow {
   static M nonzero(int64_t flags) { return flags != 0; }
   static int64_t bit(M m, int64_t value) { return m ? value : 0; }
   static bool any(M m) { return m; }
+  static M all_true() { return true; }
+  static bool all(M m) { return m; }
+  static V round32(V v) { return static_cast<float>(v); }
   static V sqrt(V v) { return std::sqrt(v); }
 };
 
@@ -100,10 +108,21 @@ inline __attribute__((always_inline)) typename L::M is_finite(typename L::V x) {
   return x - x == L::bc(0.0);
 }
 
+// A mask that the clean variant of a row (every input finite, every window full, EWM and RSI started) knows to be
+// all true: there the selects it feeds fold away and the sums see the same operations as in the general variant.
+template <bool Clean, class L>
+inline __attribute__((always_inline)) typename L::M known(typename L::M m) {
+  if constexpr (Clean) {
+    return L::all_true();
+  } else {
+    return m;
+  }
+}
+
 // One step of a shifted running moment series (the managed kernel's Moments): returns the window count and gives
 // x - shift, the window's sum of (x - shift) and k*M2 clamped at 0; `recompute` marks lanes whose cancellation
 // check fired. Before the window fills y is NaN, and subtracting its zeros leaves the sums exactly as they are.
-template <class L>
+template <bool Clean, class L>
 inline __attribute__((always_inline)) typename L::V moment_step(Moments& m, int64_t j, typename L::V x, typename L::V y,
                                                                 typename L::V& deviation, typename L::V& sum,
                                                                 typename L::V& scaled_m2, typename L::M& recompute) {
@@ -112,19 +131,19 @@ inline __attribute__((always_inline)) typename L::V moment_step(Moments& m, int6
   const V c = L::load(m.shift + j);
   V a = L::load(m.s1 + j), b = L::load(m.s2 + j), k = L::load(m.count + j), p = L::load(m.peak + j);
   deviation = x - c;
-  const auto fx = is_finite<L>(x);
+  const auto fx = known<Clean, L>(is_finite<L>(x));
   const V dx = fx ? deviation : zero;
   const V dx2 = dx * dx;
   a = a + dx;
   b = b + dx2;
   k = k + (fx ? one : zero);
   p = p > dx2 ? p : dx2;
-  const auto fy = is_finite<L>(y);
+  const auto fy = known<Clean, L>(is_finite<L>(y));
   const V dy = fy ? y - c : zero;
   a = a - dy;
   b = b - dy * dy;
   k = k - (fy ? one : zero);
-  const auto non_empty = k > zero;
+  const auto non_empty = known<Clean, L>(k > zero);
   a = non_empty ? a : zero;
   b = non_empty ? b : zero;
   p = non_empty ? p : zero;
@@ -139,22 +158,23 @@ inline __attribute__((always_inline)) typename L::V moment_step(Moments& m, int6
   return k;
 }
 
-template <class L>
-inline __attribute__((always_inline)) bool lanes(const Row& r, BlockState& s, int64_t j, const SweepConstants& kc) {
+template <bool Clean, class L>
+inline __attribute__((always_inline)) bool lanes(const Row& r, BlockState& s, int64_t j, const SweepConstants& kc, typename L::V x,
+                                                 typename L::V x_old, typename L::V x_prev, typename L::V ret, typename L::V v,
+                                                 typename L::V v_old, typename L::V ret_old) {
   using V = typename L::V;
   const V zero = L::bc(0.0), one = L::bc(1.0), nan = L::bc(std::numeric_limits<double>::quiet_NaN());
   const V neg_inf = L::bc(-std::numeric_limits<double>::infinity()), pos_inf = L::bc(std::numeric_limits<double>::infinity());
   const V window = L::bc(kc.window);
 
-  const V x = L::widen(r.close + j);
-  const auto fx = is_finite<L>(x);
+  const auto fx = known<Clean, L>(is_finite<L>(x));
 
   // Close: moments, mean ratio and z-score. With u = k(x - mean) = k(x - shift) - sum: (mean - x)/x = -u/(kx) and
   // z = u sqrt((k - 1)/(k kM2)); one division serves the four ratios to x.
   V dc, s1c, m2c;
   typename L::M rec_c;
-  const V kcl = moment_step<L>(s.close, j, x, L::widen(r.close_old + j), dc, s1c, m2c, rec_c);
-  const auto valid_c = kcl >= window;
+  const V kcl = moment_step<Clean, L>(s.close, j, x, x_old, dc, s1c, m2c, rec_c);
+  const auto valid_c = known<Clean, L>(kcl >= window);
   const V u = kcl * dc - s1c;
   const V over_kx = one / (kcl * x);
   const V rc = kcl * over_kx;
@@ -178,15 +198,14 @@ inline __attribute__((always_inline)) bool lanes(const Row& r, BlockState& s, in
   L::narrow(r.out[6] + j, valid_c ? hmin * rc : nan);
 
   // 1-bar return: moments (std) and pandas' EWM with adjust = true.
-  const V ret = L::widen(r.out[0] + j);
   V dr, s1r, m2r;
   typename L::M rec_r;
-  const V kr = moment_step<L>(s.ret, j, ret, L::widen(r.ret_old + j), dr, s1r, m2r, rec_r);
-  L::narrow(r.out[2] + j, kr >= window ? L::sqrt(m2r / (kr * (kr - one))) : nan);
+  const V kr = moment_step<Clean, L>(s.ret, j, ret, ret_old, dr, s1r, m2r, rec_r);
+  L::narrow(r.out[2] + j, known<Clean, L>(kr >= window) ? L::sqrt(m2r / (kr * (kr - one))) : nan);
 
   V em = L::load(s.ewm_mean + j), ew = L::load(s.ewm_weight + j);
-  const auto observed = is_finite<L>(ret);
-  const auto started = is_finite<L>(em);
+  const auto observed = known<Clean, L>(is_finite<L>(ret));
+  const auto started = known<Clean, L>(is_finite<L>(em));
   ew = started ? ew * L::bc(kc.ewm_decay) : ew;
   const auto update = started & observed;
   const V weighted = (ew * em + ret) / (ew + one);
@@ -199,22 +218,21 @@ inline __attribute__((always_inline)) bool lanes(const Row& r, BlockState& s, in
   L::narrow(r.out[4] + j, em);
 
   // Volume: z-score.
-  const V v = L::widen(r.volume + j);
   V dv, s1v, m2v;
   typename L::M rec_v;
-  const V kv = moment_step<L>(s.vol, j, v, L::widen(r.volume_old + j), dv, s1v, m2v, rec_v);
+  const V kv = moment_step<Clean, L>(s.vol, j, v, v_old, dv, s1v, m2v, rec_v);
   const V uv = kv * dv - s1v;
-  L::narrow(r.out[7] + j, kv >= window ? uv * L::sqrt((kv - one) / (kv * m2v)) : nan);
+  L::narrow(r.out[7] + j, known<Clean, L>(kv >= window) ? uv * L::sqrt((kv - one) / (kv * m2v)) : nan);
 
   // RSI: Wilder averages (alpha = 1/period, adjust = false) of the gains and losses of c[i] - c[i-1]. Both start at
   // the first finite change and see the same observations, so they share one old weight and count.
-  const V delta = x - L::widen(r.close_prev + j);
-  const auto moved = is_finite<L>(delta);
+  const V delta = x - x_prev;
+  const auto moved = known<Clean, L>(is_finite<L>(delta));
   const V neg = zero - delta;
   const V up = moved ? (delta > zero ? delta : zero) : nan;
   const V down = moved ? (neg > zero ? neg : zero) : nan;
   V g = L::load(s.gain + j), d = L::load(s.loss + j), w = L::load(s.rsi_weight + j), kg = L::load(s.rsi_count + j);
-  const auto rsi_started = is_finite<L>(g);
+  const auto rsi_started = known<Clean, L>(is_finite<L>(g));
   w = rsi_started ? w * L::bc(kc.rsi_decay) : w;
   const auto rsi_update = rsi_started & moved;
   const V alpha = L::bc(kc.rsi_alpha);
@@ -239,11 +257,36 @@ inline __attribute__((always_inline)) bool lanes(const Row& r, BlockState& s, in
   L::store(s.rsi_count + j, kg);
   const V total = g + d;
   const V value = total > zero ? (L::bc(100.0) * g) / total : L::bc(50.0);
-  L::narrow(r.out[9] + j, kg >= L::bc(kc.rsi_period) ? value : nan);
+  L::narrow(r.out[9] + j, known<Clean, L>(kg >= L::bc(kc.rsi_period)) ? value : nan);
 
   const auto flags = L::bit(rec_c, 1) | L::bit(rec_r, 2) | L::bit(rec_v, 4);
   L::store_flags(s.recompute + j, flags);
   return L::any(L::nonzero(flags));
+}
+
+// One vector of symbols: the two returns (divided in float64 and rounded once, as the element-wise operator), then
+// the clean variant when every input is finite, every window is full and EWM and RSI have started (the usual case:
+// the same operations without the missing-value selects), else the general one. Both give the same bits.
+template <class L>
+inline __attribute__((always_inline)) bool lanes(const Row& r, BlockState& s, int64_t j, const SweepConstants& kc) {
+  using V = typename L::V;
+  const V one = L::bc(1.0);
+  const V x = L::widen(r.close + j);
+  const V x_old = L::widen(r.close_old + j);
+  const V x_prev = L::widen(r.close_prev + j);
+  const V ret1 = x / x_prev - one;
+  L::narrow(r.out[0] + j, ret1);
+  L::narrow(r.out[8] + j, x / x_old - one);
+  const V ret = L::round32(ret1);
+  const V v = L::widen(r.volume + j);
+  const V v_old = L::widen(r.volume_old + j);
+  const V ret_old = L::widen(r.ret_old + j);
+  const V window = L::bc(kc.window);
+  const auto clean = is_finite<L>(x + x_old + x_prev + ret + ret_old + v + v_old + L::load(s.ewm_mean + j) + L::load(s.gain + j)) &
+                     (L::load(s.close.count + j) == window) & (L::load(s.ret.count + j) == window) &
+                     (L::load(s.vol.count + j) == window) & (L::load(s.rsi_count + j) >= L::bc(kc.rsi_period));
+  if (L::all(clean)) return lanes<true, L>(r, s, j, kc, x, x_old, x_prev, ret, v, v_old, ret_old);
+  return lanes<false, L>(r, s, j, kc, x, x_old, x_prev, ret, v, v_old, ret_old);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace QuantPipeline.Core.Compute.Managed;
 
@@ -16,6 +17,11 @@ namespace QuantPipeline.Core.Compute.Managed;
 internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
 {
     private const double RecomputeRatio = 65536.0;
+
+    /// <summary>Rows ahead at which the inputs' and the outputs' lines are prefetched (see <see cref="Prefetch"/>).</summary>
+    private const int InputsAhead = 4;
+
+    private const int OutputsAhead = 2;
 
     // Per-symbol float64 state, one vector each: three moment series (shift, s1, s2, count, peak), the EWM of the
     // return (mean, old weight), RSI (gain, loss, shared old weight, observations) and the extrema prefixes.
@@ -77,13 +83,10 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         var pending = new long[3 * (count / lanes + 1)];
         var pendingCount = 0;
 
-        var zero = TL.Broadcast(0);
         var one = TL.Broadcast(1);
         var nan = TL.Broadcast(double.NaN);
         var negativeInfinity = TL.Broadcast(double.NegativeInfinity);
         var positiveInfinity = TL.Broadcast(double.PositiveInfinity);
-        var hundred = TL.Broadcast(100);
-        var fifty = TL.Broadcast(50);
         var required = TL.Broadcast(window);
         var rsiRequired = TL.Broadcast(_rsiPeriod);
         var ewmDecay = TL.Broadcast(1 - _ewmAlpha);
@@ -92,31 +95,32 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         var rsiWeight = TL.Broadcast(rsiAlpha);
         var nearOne = TL.Broadcast(1e-24);
 
-        float* ret1 = _outputs[0], maRatio = _outputs[1], vol = _outputs[2], zClose = _outputs[3], ewma = _outputs[4];
-        float* maxRatio = _outputs[5], minRatio = _outputs[6], zVolume = _outputs[7], ret30 = _outputs[8], rsi = _outputs[9];
+        float* ret1 = _outputs[0], ret30 = _outputs[8];
 
         fixed (double* s = state)
         fixed (float* suffixBase = suffixes)
         fixed (long* pendingBase = pending)
         {
             float* suffixMax = suffixBase, suffixMin = suffixBase + (long)window * count;
+            var constants = new Constants<TV>(required, rsiRequired, ewmDecay, rsiDecay, rsiWeight, nearOne);
+            var all = (1u << lanes) - 1;
             for (var i = 0; i < _t; i++)
             {
                 var offset = (long)i * n + first;
-                var row = _close + offset;
                 var leaving = i >= window;
                 var back = (long)window * n;
-
-                // The returns are float32 element-wise operations, as Returns() computes them.
-                Returns(row, i >= 1 ? row - n : null, ret1 + offset, count);
-                Returns(row, leaving ? row - back : null, ret30 + offset, count);
+                var previousRow = i >= 1 ? (long)n : 0;
+                if (i + InputsAhead < _t)
+                {
+                    Prefetch(offset, count);
+                }
 
                 // A new segment of the extrema: suffix extrema of the last `window` rows, computed once per segment.
                 var segmentStart = i % window == 0;
                 var segment = i - i % window;
                 if (segmentStart && leaving)
                 {
-                    Suffixes<TV, TL>(row, n, window, count, suffixMax, suffixMin, negativeInfinity, positiveInfinity);
+                    Suffixes<TV, TL>(_close + offset, n, window, count, suffixMax, suffixMin, negativeInfinity, positiveInfinity);
                 }
 
                 var combine = leaving && i - window + 1 < segment;
@@ -127,71 +131,44 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
                     var at = offset + l;
                     var st = s + (long)l * StateRows;
                     var x = TL.LoadWiden(ref _close[at]);
-                    var fx = TL.IsFinite(x);
-
-                    // Close: moments, mean ratio and z-score.
                     var y = leaving ? TL.LoadWiden(ref _close[at - back]) : nan;
-                    var kc = Moments<TV, TL>(st + CloseMoments * lanes, x, y, leaving, out var dc, out var s1c, out var m2c, out var bits);
-                    if (bits != 0)
-                    {
-                        pendingBase[pendingCount++] = ((long)l << 32) | ((long)Series.Close << 16) | bits;
-                    }
+                    var previous = i >= 1 ? TL.LoadWiden(ref _close[at - previousRow]) : nan;
 
-                    var validC = TL.GreaterThanOrEqual(kc, required);
-                    // With u = k·(x − mean) = k·(x − shift) − Σ(x − shift): (mean − x)/x = −u/(k·x) and
-                    // z = u·√((k − 1)/(k·kM2)); one division serves all four ratios to x.
-                    var u = TL.Subtract(TL.Multiply(kc, dc), s1c);
-                    var overKx = TL.Divide(one, TL.Multiply(kc, x));
-                    var rc = TL.Multiply(kc, overKx);
-                    TL.StoreNarrow(TL.Select(validC, TL.Subtract(zero, TL.Multiply(u, overKx)), nan), ref maRatio[at]);
-                    TL.StoreNarrow(TL.Select(validC, TL.Multiply(u, ScaledInverseStd<TV, TL>(kc, m2c)), nan), ref zClose[at]);
-
-                    // Extrema of close: prefix of this segment combined with the previous segment's suffix.
-                    var hMax = segmentStart ? negativeInfinity : TL.Load(ref st[PrefixMax * lanes]);
-                    var hMin = segmentStart ? positiveInfinity : TL.Load(ref st[PrefixMin * lanes]);
-                    hMax = TL.Max(hMax, TL.Select(fx, x, negativeInfinity));
-                    hMin = TL.Min(hMin, TL.Select(fx, x, positiveInfinity));
-                    TL.Store(hMax, ref st[PrefixMax * lanes]);
-                    TL.Store(hMin, ref st[PrefixMin * lanes]);
-                    if (combine)
-                    {
-                        hMax = TL.Max(hMax, TL.LoadWiden(ref suffixMax[suffixRow + l]));
-                        hMin = TL.Min(hMin, TL.LoadWiden(ref suffixMin[suffixRow + l]));
-                    }
-
-                    TL.StoreNarrow(TL.Select(validC, TL.Multiply(hMax, rc), nan), ref maxRatio[at]);
-                    TL.StoreNarrow(TL.Select(validC, TL.Multiply(hMin, rc), nan), ref minRatio[at]);
-
-                    // 1-bar return: moments (std) and EWM (adjust = true).
+                    // The returns divide in float64 and round once, as the element-wise Returns operator; the 1-bar
+                    // return is used as stored (float32), so it is read back.
+                    TL.StoreNarrow(TL.Subtract(TL.Divide(x, previous), one), ref ret1[at]);
+                    TL.StoreNarrow(TL.Subtract(TL.Divide(x, y), one), ref ret30[at]);
                     var r = TL.LoadWiden(ref ret1[at]);
                     var ry = leaving ? TL.LoadWiden(ref ret1[at - back]) : nan;
-                    var kr = Moments<TV, TL>(st + ReturnMoments * lanes, r, ry, leaving, out _, out _, out var m2r, out bits);
-                    if (bits != 0)
-                    {
-                        pendingBase[pendingCount++] = ((long)l << 32) | ((long)Series.Return << 16) | bits;
-                    }
-
-                    TL.StoreNarrow(TL.Select(TL.GreaterThanOrEqual(kr, required), Std<TV, TL>(kr, m2r), nan), ref vol[at]);
-                    TL.StoreNarrow(AdjustedEwm<TV, TL>(st, r, ewmDecay), ref ewma[at]);
-
-                    // Volume: z-score.
                     var v = TL.LoadWiden(ref _volume[at]);
                     var vy = leaving ? TL.LoadWiden(ref _volume[at - back]) : nan;
-                    var kv = Moments<TV, TL>(st + VolumeMoments * lanes, v, vy, leaving, out var dv, out var s1v, out var m2v, out bits);
-                    if (bits != 0)
+                    var extrema = new Extrema<TV>(
+                        segmentStart,
+                        combine ? TL.LoadWiden(ref suffixMax[suffixRow + l]) : negativeInfinity,
+                        combine ? TL.LoadWiden(ref suffixMin[suffixRow + l]) : positiveInfinity);
+                    var inputs = new Inputs<TV>(x, y, previous, r, ry, v, vy);
+
+                    // Every input finite, every window full, EWM and RSI started (the usual case): the same operations
+                    // without the missing-value selects. Both variants give the same bits.
+                    var finite = TL.IsFinite(TL.Add(TL.Add(TL.Add(TL.Add(x, y), TL.Add(previous, r)), TL.Add(TL.Add(ry, v), vy)),
+                        TL.Add(TL.Load(ref st[EwmMean * lanes]), TL.Load(ref st[RsiGain * lanes]))));
+                    var full = TL.And(
+                        TL.And(TL.GreaterThanOrEqual(TL.Load(ref st[(CloseMoments + 3) * lanes]), required), TL.GreaterThanOrEqual(TL.Load(ref st[(ReturnMoments + 3) * lanes]), required)),
+                        TL.And(TL.GreaterThanOrEqual(TL.Load(ref st[(VolumeMoments + 3) * lanes]), required), TL.GreaterThanOrEqual(TL.Load(ref st[RsiObservations * lanes]), rsiRequired)));
+                    uint bits;
+                    if (TL.MaskBits(TL.And(finite, full)) == all)
                     {
-                        pendingBase[pendingCount++] = ((long)l << 32) | ((long)Series.Volume << 16) | bits;
+                        bits = Step<TV, TL, Clean>(st, inputs, extrema, constants, at);
+                    }
+                    else
+                    {
+                        bits = Step<TV, TL, General>(st, inputs, extrema, constants, at);
                     }
 
-                    var uv = TL.Subtract(TL.Multiply(kv, dv), s1v);
-                    TL.StoreNarrow(TL.Select(TL.GreaterThanOrEqual(kv, required), TL.Multiply(uv, ScaledInverseStd<TV, TL>(kv, m2v)), nan), ref zVolume[at]);
-
-                    // RSI: Wilder averages of the gains and losses of Δ = c[i] − c[i−1].
-                    var previous = i >= 1 ? TL.LoadWiden(ref _close[at - n]) : nan;
-                    var (g, d, kg) = Wilder<TV, TL>(st, TL.Subtract(x, previous), rsiDecay, rsiWeight, nearOne);
-                    var total = TL.Add(g, d);
-                    var value = TL.Select(TL.GreaterThan(total, zero), TL.Divide(TL.Multiply(hundred, g), total), fifty);
-                    TL.StoreNarrow(TL.Select(TL.GreaterThanOrEqual(kg, rsiRequired), value, nan), ref rsi[at]);
+                    if (bits != 0)
+                    {
+                        pendingBase[pendingCount++] = ((long)l << 32) | bits;
+                    }
                 }
 
                 // Exact recomputation of the lanes whose running sums lost precision, after the vector loop (a call
@@ -206,28 +183,193 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
     }
 
     /// <summary>
+    /// The nine time-series outputs of one vector of symbols (returns already written). Returns the lanes whose running
+    /// sums need an exact recompute: bits 0–7 close, 8–15 return, 16–23 volume. <typeparamref name="TC"/> = <see cref="Clean"/>
+    /// drops the selects that only matter for missing values, partial windows and unstarted averages; the arithmetic is
+    /// the same, so both variants give the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private uint Step<TV, TL, TC>(double* st, in Inputs<TV> inputs, in Extrema<TV> extrema, in Constants<TV> k, long at)
+        where TV : struct
+        where TL : IDoubleLanes<TV>
+        where TC : struct, IVariant
+    {
+        var lanes = TL.Count;
+        var zero = TL.Broadcast(0);
+        var one = TL.Broadcast(1);
+        var nan = TL.Broadcast(double.NaN);
+        var x = inputs.X;
+        var fx = TL.IsFinite(x);
+
+        // Close: moments, mean ratio and z-score.
+        var kc = Moments<TV, TL, TC>(st + CloseMoments * lanes, x, inputs.CloseOld, out var dc, out var s1c, out var m2c, out var bits);
+        var recompute = bits;
+
+        var validC = TL.GreaterThanOrEqual(kc, k.Required);
+        // With u = k·(x − mean) = k·(x − shift) − Σ(x − shift): (mean − x)/x = −u/(k·x) and
+        // z = u·√((k − 1)/(k·kM2)); one division serves all four ratios to x.
+        var u = TL.Subtract(TL.Multiply(kc, dc), s1c);
+        var overKx = TL.Divide(one, TL.Multiply(kc, x));
+        var rc = TL.Multiply(kc, overKx);
+        TL.StoreNarrow(Pick<TV, TL, TC>(validC, TL.Subtract(zero, TL.Multiply(u, overKx)), nan), ref _outputs[1][at]);
+        TL.StoreNarrow(Pick<TV, TL, TC>(validC, TL.Multiply(u, ScaledInverseStd<TV, TL>(kc, m2c)), nan), ref _outputs[3][at]);
+
+        // Extrema of close: prefix of this segment combined with the previous segment's suffix.
+        var negativeInfinity = TL.Broadcast(double.NegativeInfinity);
+        var positiveInfinity = TL.Broadcast(double.PositiveInfinity);
+        var hMax = extrema.SegmentStart ? negativeInfinity : TL.Load(ref st[PrefixMax * lanes]);
+        var hMin = extrema.SegmentStart ? positiveInfinity : TL.Load(ref st[PrefixMin * lanes]);
+        hMax = TL.Max(hMax, Pick<TV, TL, TC>(fx, x, negativeInfinity));
+        hMin = TL.Min(hMin, Pick<TV, TL, TC>(fx, x, positiveInfinity));
+        TL.Store(hMax, ref st[PrefixMax * lanes]);
+        TL.Store(hMin, ref st[PrefixMin * lanes]);
+        hMax = TL.Max(hMax, extrema.SuffixMax);
+        hMin = TL.Min(hMin, extrema.SuffixMin);
+        TL.StoreNarrow(Pick<TV, TL, TC>(validC, TL.Multiply(hMax, rc), nan), ref _outputs[5][at]);
+        TL.StoreNarrow(Pick<TV, TL, TC>(validC, TL.Multiply(hMin, rc), nan), ref _outputs[6][at]);
+
+        // 1-bar return: moments (std) and EWM (adjust = true).
+        var r = inputs.Return;
+        var kr = Moments<TV, TL, TC>(st + ReturnMoments * lanes, r, inputs.ReturnOld, out _, out _, out var m2r, out bits);
+        recompute |= bits << 8;
+        TL.StoreNarrow(Pick<TV, TL, TC>(TL.GreaterThanOrEqual(kr, k.Required), Std<TV, TL>(kr, m2r), nan), ref _outputs[2][at]);
+        TL.StoreNarrow(AdjustedEwm<TV, TL, TC>(st, r, k.EwmDecay), ref _outputs[4][at]);
+
+        // Volume: z-score.
+        var kv = Moments<TV, TL, TC>(st + VolumeMoments * lanes, inputs.Volume, inputs.VolumeOld, out var dv, out var s1v, out var m2v, out bits);
+        recompute |= bits << 16;
+        var uv = TL.Subtract(TL.Multiply(kv, dv), s1v);
+        TL.StoreNarrow(Pick<TV, TL, TC>(TL.GreaterThanOrEqual(kv, k.Required), TL.Multiply(uv, ScaledInverseStd<TV, TL>(kv, m2v)), nan), ref _outputs[7][at]);
+
+        // RSI: Wilder averages of the gains and losses of Δ = c[i] − c[i−1].
+        var (g, d, kg) = Wilder<TV, TL, TC>(st, TL.Subtract(x, inputs.Previous), k.RsiDecay, k.RsiWeight, k.NearOne);
+        var total = TL.Add(g, d);
+        var value = TL.Select(TL.GreaterThan(total, zero), TL.Divide(TL.Multiply(TL.Broadcast(100), g), total), TL.Broadcast(50));
+        TL.StoreNarrow(Pick<TV, TL, TC>(TL.GreaterThanOrEqual(kg, k.RsiRequired), value, nan), ref _outputs[9][at]);
+        return recompute;
+    }
+
+    /// <summary>Select in the general variant; the first operand in the clean one, where the mask is known to be all set.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Pick<TV, TL, TC>(TV mask, TV whenTrue, TV whenFalse)
+        where TV : struct
+        where TL : IDoubleLanes<TV>
+        where TC : struct, IVariant =>
+        TC.IsClean ? whenTrue : TL.Select(mask, whenTrue, whenFalse);
+
+    /// <summary>
+    /// Requests the block's lines of close and volume <see cref="InputsAhead"/> rows ahead and of the ten outputs
+    /// <see cref="OutputsAhead"/> rows ahead. Rows are 4·n bytes apart, so each row of a block is a fresh run of a few
+    /// lines per stream that the hardware prefetchers pick up late (measured together: ~15 % of the whole call).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Prefetch(long cell, int count)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var inputs = cell + InputsAhead * (long)_n;
+        var outputs = cell + OutputsAhead * (long)_n;
+        for (var j = 0; j < count; j += 16)
+        {
+            Sse.Prefetch0(_close + inputs + j);
+            Sse.Prefetch0(_volume + inputs + j);
+        }
+
+        for (var f = 0; f < 10; f++)
+        {
+            var row = _outputs[f] + outputs;
+            for (var j = 0; j < count; j += 16)
+            {
+                Sse.Prefetch0(row + j);
+            }
+        }
+    }
+
+    /// <summary>Which variant of <see cref="Step{TV, TL, TC}"/> to compile.</summary>
+    private interface IVariant
+    {
+        static abstract bool IsClean { get; }
+    }
+
+    private readonly struct Clean : IVariant
+    {
+        public static bool IsClean => true;
+    }
+
+    private readonly struct General : IVariant
+    {
+        public static bool IsClean => false;
+    }
+
+    private readonly struct Inputs<TV>(TV x, TV closeOld, TV previous, TV ret, TV retOld, TV volume, TV volumeOld)
+        where TV : struct
+    {
+        public readonly TV X = x;
+        public readonly TV CloseOld = closeOld;
+        public readonly TV Previous = previous;
+        public readonly TV Return = ret;
+        public readonly TV ReturnOld = retOld;
+        public readonly TV Volume = volume;
+        public readonly TV VolumeOld = volumeOld;
+    }
+
+    private readonly struct Extrema<TV>(bool segmentStart, TV suffixMax, TV suffixMin)
+        where TV : struct
+    {
+        public readonly bool SegmentStart = segmentStart;
+        public readonly TV SuffixMax = suffixMax;
+        public readonly TV SuffixMin = suffixMin;
+    }
+
+    private readonly struct Constants<TV>(TV required, TV rsiRequired, TV ewmDecay, TV rsiDecay, TV rsiWeight, TV nearOne)
+        where TV : struct
+    {
+        public readonly TV Required = required;
+        public readonly TV RsiRequired = rsiRequired;
+        public readonly TV EwmDecay = ewmDecay;
+        public readonly TV RsiDecay = rsiDecay;
+        public readonly TV RsiWeight = rsiWeight;
+        public readonly TV NearOne = nearOne;
+    }
+
+    /// <summary>
     /// pandas' ewm mean with adjust = true (ignore_na = False), as <see cref="EwmKernel"/>: a NaN ages the old weight,
     /// an observation x gives mean = (w·mean + x)/(w + 1). The mean stays NaN until the first observation, which is
     /// exactly when min_periods = 1 allows an output, so it is the output.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV AdjustedEwm<TV, TL>(double* st, TV x, TV decay)
+    private static TV AdjustedEwm<TV, TL, TC>(double* st, TV x, TV decay)
         where TV : struct
         where TL : IDoubleLanes<TV>
+        where TC : struct, IVariant
     {
         var lanes = TL.Count;
         var one = TL.Broadcast(1);
         var m = TL.Load(ref st[EwmMean * lanes]);
         var w = TL.Load(ref st[EwmWeight * lanes]);
-        var observed = TL.IsFinite(x);
-        var started = TL.IsFinite(m);
-        w = TL.Select(started, TL.Multiply(w, decay), w);
-        var update = TL.And(started, observed);
-        var weighted = TL.Divide(TL.Add(TL.Multiply(w, m), x), TL.Add(w, one));
-        // pandas skips the update when the mean already equals x, which keeps constant series exact.
-        m = TL.Select(update, TL.Select(TL.NotEqual(m, x), weighted, m), m);
-        w = TL.Select(update, TL.Add(w, one), w);
-        m = TL.Select(started, m, TL.Select(observed, x, m));
+        if (TC.IsClean)
+        {
+            // Started and observed: the general variant's selects all take their first operand.
+            w = TL.Multiply(w, decay);
+            m = TL.Select(TL.NotEqual(m, x), TL.Divide(TL.Add(TL.Multiply(w, m), x), TL.Add(w, one)), m);
+            w = TL.Add(w, one);
+        }
+        else
+        {
+            var observed = TL.IsFinite(x);
+            var started = TL.IsFinite(m);
+            w = TL.Select(started, TL.Multiply(w, decay), w);
+            var update = TL.And(started, observed);
+            var weighted = TL.Divide(TL.Add(TL.Multiply(w, m), x), TL.Add(w, one));
+            // pandas skips the update when the mean already equals x, which keeps constant series exact.
+            m = TL.Select(update, TL.Select(TL.NotEqual(m, x), weighted, m), m);
+            w = TL.Select(update, TL.Add(w, one), w);
+            m = TL.Select(started, m, TL.Select(observed, x, m));
+        }
+
         TL.Store(m, ref st[EwmMean * lanes]);
         TL.Store(w, ref st[EwmWeight * lanes]);
         return m;
@@ -238,24 +380,25 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
     /// states: both start at the first finite Δ and see the same observations, so they share one old weight and count.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (TV Gain, TV Loss, TV Observations) Wilder<TV, TL>(double* st, TV delta, TV decay, TV alpha, TV nearOne)
+    private static (TV Gain, TV Loss, TV Observations) Wilder<TV, TL, TC>(double* st, TV delta, TV decay, TV alpha, TV nearOne)
         where TV : struct
         where TL : IDoubleLanes<TV>
+        where TC : struct, IVariant
     {
         var lanes = TL.Count;
         var zero = TL.Broadcast(0);
         var one = TL.Broadcast(1);
         var nan = TL.Broadcast(double.NaN);
-        var observed = TL.IsFinite(delta);
-        var up = TL.Select(observed, TL.Max(delta, zero), nan);
-        var down = TL.Select(observed, TL.Max(TL.Subtract(zero, delta), zero), nan);
+        var observed = TC.IsClean ? TL.IsFinite(zero) : TL.IsFinite(delta);
+        var up = TC.IsClean ? TL.Max(delta, zero) : TL.Select(observed, TL.Max(delta, zero), nan);
+        var down = TC.IsClean ? TL.Max(TL.Subtract(zero, delta), zero) : TL.Select(observed, TL.Max(TL.Subtract(zero, delta), zero), nan);
         var g = TL.Load(ref st[RsiGain * lanes]);
         var d = TL.Load(ref st[RsiLoss * lanes]);
         var w = TL.Load(ref st[RsiWeight * lanes]);
         var k = TL.Load(ref st[RsiObservations * lanes]);
-        var started = TL.IsFinite(g);
-        w = TL.Select(started, TL.Multiply(w, decay), w);
-        var update = TL.And(started, observed);
+        var started = TC.IsClean ? observed : TL.IsFinite(g);
+        w = TC.IsClean ? TL.Multiply(w, decay) : TL.Select(started, TL.Multiply(w, decay), w);
+        var update = TC.IsClean ? observed : TL.And(started, observed);
         var gainNumerator = TL.Add(TL.Multiply(w, g), TL.Multiply(alpha, up));
         var lossNumerator = TL.Add(TL.Multiply(w, d), TL.Multiply(alpha, down));
         var denominator = TL.Add(w, alpha);
@@ -267,12 +410,23 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
             lossNumerator = TL.Divide(lossNumerator, denominator);
         }
 
-        g = TL.Select(update, TL.Select(TL.NotEqual(g, up), gainNumerator, g), g);
-        d = TL.Select(update, TL.Select(TL.NotEqual(d, down), lossNumerator, d), d);
-        w = TL.Select(update, one, w);
-        g = TL.Select(started, g, TL.Select(observed, up, g));
-        d = TL.Select(started, d, TL.Select(observed, down, d));
-        k = TL.Add(k, TL.And(observed, one));
+        if (TC.IsClean)
+        {
+            g = TL.Select(TL.NotEqual(g, up), gainNumerator, g);
+            d = TL.Select(TL.NotEqual(d, down), lossNumerator, d);
+            w = one;
+            k = TL.Add(k, one);
+        }
+        else
+        {
+            g = TL.Select(update, TL.Select(TL.NotEqual(g, up), gainNumerator, g), g);
+            d = TL.Select(update, TL.Select(TL.NotEqual(d, down), lossNumerator, d), d);
+            w = TL.Select(update, one, w);
+            g = TL.Select(started, g, TL.Select(observed, up, g));
+            d = TL.Select(started, d, TL.Select(observed, down, d));
+            k = TL.Add(k, TL.And(observed, one));
+        }
+
         TL.Store(g, ref st[RsiGain * lanes]);
         TL.Store(d, ref st[RsiLoss * lanes]);
         TL.Store(w, ref st[RsiWeight * lanes]);
@@ -287,20 +441,6 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         Volume,
     }
 
-    /// <summary>dst = now / then − 1, divided in float64 and rounded once, exactly as the backend's Returns (NaN where there is no "then").</summary>
-    private static void Returns(float* now, float* then, float* dst, int count)
-    {
-        var output = new Span<float>(dst, count);
-        if (then == null)
-        {
-            output.Fill(float.NaN);
-        }
-        else
-        {
-            ManagedBackend.SimpleReturnRow(now, then, dst, count);
-        }
-    }
-
     /// <summary>
     /// One step of a shifted running moment series (state vectors at <paramref name="m"/>: shift, s1, s2, count, peak),
     /// as <see cref="RollingMomentsKernel{TOp}"/>. Returns the window count; <paramref name="deviation"/> is x − shift,
@@ -309,9 +449,10 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
     /// fired, for exact recomputation.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Moments<TV, TL>(double* m, TV x, TV y, bool leaving, out TV deviation, out TV sum, out TV scaledM2, out uint recompute)
+    private static TV Moments<TV, TL, TC>(double* m, TV x, TV y, out TV deviation, out TV sum, out TV scaledM2, out uint recompute)
         where TV : struct
         where TL : IDoubleLanes<TV>
+        where TC : struct, IVariant
     {
         var lanes = TL.Count;
         var zero = TL.Broadcast(0);
@@ -322,27 +463,29 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         var k = TL.Load(ref m[3 * lanes]);
         var p = TL.Load(ref m[4 * lanes]);
 
+        // Before the window fills y is NaN: subtracting its zeros leaves the sums exactly as they are. In the clean
+        // variant x and y are finite and k stays the full window (k + 1 − 1 = k exactly).
         deviation = TL.Subtract(x, c);
         var fx = TL.IsFinite(x);
-        var dx = TL.And(fx, deviation);
+        var dx = TC.IsClean ? deviation : TL.And(fx, deviation);
         var dx2 = TL.Multiply(dx, dx);
         a = TL.Add(a, dx);
         b = TL.Add(b, dx2);
-        k = TL.Add(k, TL.And(fx, one));
         p = TL.Max(p, dx2);
-        if (leaving)
+        var fy = TL.IsFinite(y);
+        var dy = TC.IsClean ? TL.Subtract(y, c) : TL.And(fy, TL.Subtract(y, c));
+        a = TL.Subtract(a, dy);
+        b = TL.Subtract(b, TL.Multiply(dy, dy));
+        var nonEmpty = fx;
+        if (!TC.IsClean)
         {
-            var fy = TL.IsFinite(y);
-            var dy = TL.And(fy, TL.Subtract(y, c));
-            a = TL.Subtract(a, dy);
-            b = TL.Subtract(b, TL.Multiply(dy, dy));
-            k = TL.Subtract(k, TL.And(fy, one));
+            k = TL.Subtract(TL.Add(k, TL.And(fx, one)), TL.And(fy, one));
+            nonEmpty = TL.GreaterThan(k, zero);
+            a = TL.And(nonEmpty, a);
+            b = TL.And(nonEmpty, b);
+            p = TL.And(nonEmpty, p);
         }
 
-        var nonEmpty = TL.GreaterThan(k, zero);
-        a = TL.And(nonEmpty, a);
-        b = TL.And(nonEmpty, b);
-        p = TL.And(nonEmpty, p);
         // peak·k > ratio·M2 with M2 = b − a²/k, multiplied through by k to avoid a division.
         var kM2 = TL.Subtract(TL.Multiply(b, k), TL.Multiply(a, a));
         var trigger = TL.GreaterThan(TL.Multiply(TL.Multiply(p, k), k), TL.Multiply(TL.Broadcast(RecomputeRatio), kM2));
@@ -398,51 +541,57 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         for (var q = 0; q < pendingCount; q++)
         {
             var l = (int)(pending[q] >> 32);
-            var series = (Series)((pending[q] >> 16) & 0xFFFF);
-            var bits = (uint)pending[q] & 0xFFFFu;
-            var source = series switch
+            for (var series = Series.Close; series <= Series.Volume; series++)
             {
-                Series.Close => _close,
-                Series.Return => _outputs[0],
-                _ => _volume,
-            };
-            var field = series switch
-            {
-                Series.Close => CloseMoments,
-                Series.Return => ReturnMoments,
-                _ => VolumeMoments,
-            };
-            while (bits != 0)
-            {
-                var lane = BitOperations.TrailingZeroCount(bits);
-                bits &= bits - 1;
-                var symbol = first + l + lane;
-                var (shift, s1, s2, k, peak) = Exact(source, symbol, i);
-                var m = state + (long)l * StateRows + field * lanes + lane;
-                m[0] = shift;
-                m[lanes] = s1;
-                m[2 * lanes] = s2;
-                m[3 * lanes] = k;
-                m[4 * lanes] = peak;
+                RecomputeSeries(series, (uint)(pending[q] >> (8 * (int)series)) & 0xFFu, state, l, lanes, first, i);
+            }
+        }
+    }
 
-                var cell = (long)i * _n + symbol;
-                var x = (double)source[cell];
-                var valid = k >= _window;
-                var scaledM2 = Math.Max(s2 * k - s1 * s1, 0);
-                var u = k * (x - shift) - s1;
-                switch (series)
-                {
-                    case Series.Close:
-                        _outputs[1][cell] = valid ? (float)(0 - u * (1 / (k * x))) : float.NaN;
-                        _outputs[3][cell] = valid ? (float)(u * ScaledInverseStd<double, ScalarLanes>(k, scaledM2)) : float.NaN;
-                        break;
-                    case Series.Return:
-                        _outputs[2][cell] = valid ? (float)Std<double, ScalarLanes>(k, scaledM2) : float.NaN;
-                        break;
-                    default:
-                        _outputs[7][cell] = valid ? (float)(u * ScaledInverseStd<double, ScalarLanes>(k, scaledM2)) : float.NaN;
-                        break;
-                }
+    private void RecomputeSeries(Series series, uint bits, double* state, int l, int lanes, int first, int i)
+    {
+        var source = series switch
+        {
+            Series.Close => _close,
+            Series.Return => _outputs[0],
+            _ => _volume,
+        };
+        var field = series switch
+        {
+            Series.Close => CloseMoments,
+            Series.Return => ReturnMoments,
+            _ => VolumeMoments,
+        };
+        while (bits != 0)
+        {
+            var lane = BitOperations.TrailingZeroCount(bits);
+            bits &= bits - 1;
+            var symbol = first + l + lane;
+            var (shift, s1, s2, k, peak) = Exact(source, symbol, i);
+            var m = state + (long)l * StateRows + field * lanes + lane;
+            m[0] = shift;
+            m[lanes] = s1;
+            m[2 * lanes] = s2;
+            m[3 * lanes] = k;
+            m[4 * lanes] = peak;
+
+            var cell = (long)i * _n + symbol;
+            var x = (double)source[cell];
+            var valid = k >= _window;
+            var scaledM2 = Math.Max(s2 * k - s1 * s1, 0);
+            var u = k * (x - shift) - s1;
+            switch (series)
+            {
+                case Series.Close:
+                    _outputs[1][cell] = valid ? (float)(0 - u * (1 / (k * x))) : float.NaN;
+                    _outputs[3][cell] = valid ? (float)(u * ScaledInverseStd<double, ScalarLanes>(k, scaledM2)) : float.NaN;
+                    break;
+                case Series.Return:
+                    _outputs[2][cell] = valid ? (float)Std<double, ScalarLanes>(k, scaledM2) : float.NaN;
+                    break;
+                default:
+                    _outputs[7][cell] = valid ? (float)(u * ScaledInverseStd<double, ScalarLanes>(k, scaledM2)) : float.NaN;
+                    break;
             }
         }
     }
