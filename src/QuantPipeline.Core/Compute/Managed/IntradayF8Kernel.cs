@@ -597,35 +597,6 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
     }
 
     /// <summary>Exact sums of one symbol's window ending at row i, shifted by its newest finite value.</summary>
-    private (double Shift, double S1, double S2, double Count, double Peak) Exact(float* source, int symbol, int i)
-    {
-        var start = Math.Max(0, i - _window + 1);
-        var c = 0.0;
-        for (var r = i; r >= start; r--)
-        {
-            var v = source[(long)r * _n + symbol];
-            if (float.IsFinite(v))
-            {
-                c = v;
-                break;
-            }
-        }
-
-        double a = 0, b = 0, p = 0;
-        var k = 0;
-        for (var r = start; r <= i; r++)
-        {
-            var v = source[(long)r * _n + symbol];
-            if (float.IsFinite(v))
-            {
-                var d = v - c;
-                a += d;
-                b += d * d;
-                p = Math.Max(p, d * d);
-                k++;
-            }
-        }
-
-        return (c, a, b, k, p);
-    }
+    private (double Shift, double S1, double S2, double Count, double Peak) Exact(float* source, int symbol, int i) =>
+        ExactWindowMoments.Of(source, _n, _window, symbol, i);
 }

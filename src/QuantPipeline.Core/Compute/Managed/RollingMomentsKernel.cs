@@ -135,39 +135,6 @@ internal readonly unsafe struct RollingMomentsKernel<TOp> : IColumnKernel
 
     /// <summary>Exact two-pass-quality sums for one symbol's window ending at row i, shifted by its newest finite value.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Recompute(int symbol, int i, ref double shift, ref double s1, ref double s2, ref double count, ref double peak)
-    {
-        var start = Math.Max(0, i - _window + 1);
-        var c = 0.0;
-        for (var r = i; r >= start; r--)
-        {
-            var v = _src[(long)r * _n + symbol];
-            if (float.IsFinite(v))
-            {
-                c = v;
-                break;
-            }
-        }
-
-        double a = 0, b = 0, p = 0;
-        var k = 0;
-        for (var r = start; r <= i; r++)
-        {
-            var v = _src[(long)r * _n + symbol];
-            if (float.IsFinite(v))
-            {
-                var d = v - c;
-                a += d;
-                b += d * d;
-                p = Math.Max(p, d * d);
-                k++;
-            }
-        }
-
-        shift = c;
-        s1 = a;
-        s2 = b;
-        count = k;
-        peak = p;
-    }
+    private void Recompute(int symbol, int i, ref double shift, ref double s1, ref double s2, ref double count, ref double peak) =>
+        (shift, s1, s2, count, peak) = ExactWindowMoments.Of(_src, _n, _window, symbol, i);
 }
