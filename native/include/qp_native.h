@@ -74,9 +74,10 @@ QP_API qp_status qp_fill_forward_f32(const float* src, float* dst, int64_t t, in
  * ret_1, mean(c)/c - 1, std(ret_1), z(c), ewm(ret_1) (adjust, alpha = ewm_alpha), max(c)/c, min(c)/c, z(v),
  * rank of c/c[-window] - 1 over members (mask byte != 0, or every symbol when mask is NULL), RSI(rsi_period).
  * Rolling items use min_periods = window and ddof 1; NaN and +-inf are missing. Same values as the managed
- * fused kernel (QuantPipeline.Core IntradayF8.ComputeFused) bit for bit. */
+ * fused kernel (QuantPipeline.Core IntradayF8.ComputeFused) bit for bit. streaming != 0 writes every whole cache
+ * line of the outputs with non-temporal stores (for outputs far larger than the caches); the values are the same. */
 QP_API qp_status qp_intraday_f8_f32(const float* close, const float* volume, const uint8_t* mask, float* const* outputs, int64_t t,
-                                    int64_t n, int32_t window, int32_t rsi_period, double ewm_alpha);
+                                    int64_t n, int32_t window, int32_t rsi_period, double ewm_alpha, int32_t streaming);
 
 /* Rolling mean along time for every symbol (qp_rolling_f32 with the mean op).
  * src, dst: [T, N] time-major; dst may not alias src.

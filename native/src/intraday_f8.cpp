@@ -5,6 +5,8 @@
 // multiply-adds (CMakeLists.txt compiles this file with -ffp-contract=off), so both backends give the same bits.
 // Output slots: 0 ret_1, 1 mean(c)/c - 1, 2 std(ret_1), 3 z(c), 4 EWM(ret_1), 5 max(c)/c, 6 min(c)/c, 7 z(v),
 // 8 percentile rank of the window return, 9 RSI. Missing values are NaN and +-inf, as in KernelSemantics.
+#include <immintrin.h>
+
 #include <atomic>
 #include <cstring>
 #include <memory>
@@ -32,6 +34,7 @@ struct F8Args {
   int64_t t, n;
   int32_t window, rsi_period;
   double ewm_alpha;
+  bool streaming;
 };
 
 inline bool finite(double x) { return x - x == 0.0; }
@@ -147,6 +150,40 @@ void init_moments(Moments& m, int64_t nb) {
 constexpr int64_t kInputsAhead = 4;
 constexpr int64_t kOutputsAhead = 2;
 
+// Copies one staged row of count floats to its output. Streaming: the cache lines the row covers whole are written
+// with non-temporal stores (no read for ownership); the partial lines at either end, which neighbouring blocks
+// share, with ordinary stores. One build per instruction set, as the managed CopyRow.
+__attribute__((target("avx512f"))) void copy_row_avx512(const float* src, float* dst, int64_t count) {
+  int64_t j = std::min<int64_t>(count, ((64 - (reinterpret_cast<uintptr_t>(dst) & 63)) & 63) / sizeof(float));
+  for (int64_t q = 0; q < j; ++q) dst[q] = src[q];
+  for (; j + 16 <= count; j += 16) _mm512_stream_ps(dst + j, _mm512_loadu_ps(src + j));
+  for (; j < count; ++j) dst[j] = src[j];
+}
+
+__attribute__((target("avx"))) void copy_row_avx(const float* src, float* dst, int64_t count) {
+  int64_t j = std::min<int64_t>(count, ((32 - (reinterpret_cast<uintptr_t>(dst) & 31)) & 31) / sizeof(float));
+  for (int64_t q = 0; q < j; ++q) dst[q] = src[q];
+  for (; j + 8 <= count; j += 8) _mm256_stream_ps(dst + j, _mm256_loadu_ps(src + j));
+  for (; j < count; ++j) dst[j] = src[j];
+}
+
+void copy_row_sse(const float* src, float* dst, int64_t count) {
+  int64_t j = std::min<int64_t>(count, ((16 - (reinterpret_cast<uintptr_t>(dst) & 15)) & 15) / sizeof(float));
+  for (int64_t q = 0; q < j; ++q) dst[q] = src[q];
+  for (; j + 4 <= count; j += 4) _mm_stream_ps(dst + j, _mm_loadu_ps(src + j));
+  for (; j < count; ++j) dst[j] = src[j];
+}
+
+using CopyRow = void (*)(const float*, float*, int64_t);
+CopyRow pick_streaming_copy() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return copy_row_avx512;
+  if (__builtin_cpu_supports("avx")) return copy_row_avx;
+  return copy_row_sse;
+}
+
+void copy_row_cached(const float* src, float* dst, int64_t count) { std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float)); }
+
 void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::vector<float>& suffix) {
   const int64_t n = a.n;
   const int32_t w = a.window;
@@ -162,8 +199,11 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
     s.prefix_max[j] = s.prefix_min[j] = 0.0;
     s.recompute[j] = 0;
   }
-  // Suffix tables, then three filler rows: NaN, -inf and +inf.
-  suffix.resize(static_cast<size_t>((2 * (w + 1) + 3) * nb));
+  // Suffix tables, three filler rows (NaN, -inf and +inf), then the row being written: ret_1 into a ring of the
+  // last w + 1 rows (ret_1[i - w] is read back from it), the other outputs into a staging row; both are copied out
+  // after the row.
+  const int64_t ring_rows = w + 1;
+  suffix.resize(static_cast<size_t>((2 * (w + 1) + 3 + ring_rows + 10) * nb));
   float* suffix_max = suffix.data();
   float* suffix_min = suffix_max + (w + 1) * nb;
   float* nan_row = suffix_min + (w + 1) * nb;
@@ -172,6 +212,10 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
   std::fill(nan_row, nan_row + nb, kNaNf);
   std::fill(low_row, low_row + nb, -std::numeric_limits<float>::infinity());
   std::fill(high_row, high_row + nb, std::numeric_limits<float>::infinity());
+  float* ring = high_row + nb;
+  float* staging = ring + ring_rows * nb;
+  static const CopyRow streaming_copy = pick_streaming_copy();
+  const CopyRow copy_row = a.streaming ? streaming_copy : copy_row_cached;
   const int64_t back = static_cast<int64_t>(w) * n;
   const double rsi_alpha = 1.0 / a.rsi_period;
   const f8::SweepConstants constants{static_cast<double>(w), static_cast<double>(a.rsi_period), 1.0 - a.ewm_alpha, 1.0 - rsi_alpha, rsi_alpha};
@@ -185,10 +229,11 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
     r.close_old = leaving ? r.close - back : nan_row;
     r.volume_old = leaving ? r.volume - back : nan_row;
     r.close_prev = i >= 1 ? r.close - n : nan_row;
-    r.ret_old = leaving ? a.out[0] + offset - back : nan_row;
+    r.ret_old = leaving ? ring + ((i + 1) % ring_rows) * nb : nan_row;
     r.suffix_max = low_row;
     r.suffix_min = high_row;
-    for (int f = 0; f < 10; ++f) r.out[f] = a.out[f] + offset;
+    r.out[0] = ring + (i % ring_rows) * nb;
+    for (int f = 1; f < 10; ++f) r.out[f] = staging + f * nb;
 
     // A new segment of the extrema: suffix extrema of the last `window` rows, once per segment.
     const int64_t segment = i - i % w;
@@ -212,11 +257,22 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
     if (i + kOutputsAhead < a.t) {
       for (int f = 0; f < 10; ++f) {
         const float* ahead = a.out[f] + offset + kOutputsAhead * n;
-        for (int64_t j = 0; j < nb; j += 16) __builtin_prefetch(ahead + j, 1, 3);
+        if (a.streaming) {
+          // Only the partial lines at the row's ends are written with ordinary stores.
+          __builtin_prefetch(ahead, 1, 3);
+          __builtin_prefetch(ahead + nb - 1, 1, 3);
+        } else {
+          for (int64_t j = 0; j < nb; j += 16) __builtin_prefetch(ahead + j, 1, 3);
+        }
       }
     }
-    if (sweep_row(r, s, nb, constants)) recompute_row(a, s, j0, nb, i);
+    const bool flagged = sweep_row(r, s, nb, constants);
+    for (int f = 0; f < 10; ++f) copy_row(r.out[f], a.out[f] + offset, nb);
+    // The exact recompute reads the row's ret_1 back from the output and rewrites the affected cells there.
+    if (flagged) recompute_row(a, s, j0, nb, i);
   }
+  // Non-temporal stores are weakly ordered: make them visible before the block is reported done.
+  if (a.streaming) _mm_sfence();
 }
 
 // Percentile ranks (average ties, in (0, 1]) of one row's members with finite values, in place; NaN elsewhere.
@@ -384,7 +440,7 @@ qp_status intraday_f8(const F8Args& a) {
 }  // namespace qp
 
 extern "C" qp_status qp_intraday_f8_f32(const float* close, const float* volume, const uint8_t* mask, float* const* outputs, int64_t t,
-                                        int64_t n, int32_t window, int32_t rsi_period, double ewm_alpha) {
+                                        int64_t n, int32_t window, int32_t rsi_period, double ewm_alpha, int32_t streaming) {
   return qp::guarded([&]() -> qp_status {
     if (t < 0 || n < 0) return qp::fail(QP_INVALID_ARGUMENT, "t and n must be non-negative");
     if (window < 1) return qp::fail(QP_INVALID_ARGUMENT, "window must be >= 1, got " + std::to_string(window));
@@ -399,6 +455,6 @@ extern "C" qp_status qp_intraday_f8_f32(const float* close, const float* volume,
       for (int g = 0; g < f; ++g)
         if (outputs[g] == outputs[f]) return qp::fail(QP_INVALID_ARGUMENT, "outputs " + std::to_string(g) + " and " + std::to_string(f) + " alias");
     }
-    return qp::intraday_f8(qp::F8Args{close, volume, mask, outputs, t, n, window, rsi_period, ewm_alpha});
+    return qp::intraday_f8(qp::F8Args{close, volume, mask, outputs, t, n, window, rsi_period, ewm_alpha, streaming != 0});
   });
 }

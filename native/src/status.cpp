@@ -13,4 +13,4 @@ void clear_error() { g_last_error.clear(); }
 }  // namespace qp
 
 extern "C" const char* qp_last_error(void) { return g_last_error.c_str(); }
-extern "C" int32_t qp_abi_version(void) { return 3; }
+extern "C" int32_t qp_abi_version(void) { return 4; }

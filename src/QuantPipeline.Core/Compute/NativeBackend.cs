@@ -161,8 +161,8 @@ public sealed class NativeBackend : IComputeBackend
     /// The F8 feature set fused in libqpnative (one threaded sweep along time per block of symbols, then the
     /// cross-sectional rank), into ten pinned [t, n] buffers; the same values as the managed fused kernel.
     /// </summary>
-    internal unsafe void IntradayF8(float* close, float* volume, bool* membership, float** outputs, int t, int n, int window, int rsiPeriod, double ewmAlpha) =>
-        NativeMethods.Check(NativeMethods.IntradayF8F32(close, volume, (byte*)membership, outputs, t, n, window, rsiPeriod, ewmAlpha), "F8");
+    internal unsafe void IntradayF8(float* close, float* volume, bool* membership, float** outputs, int t, int n, int window, int rsiPeriod, double ewmAlpha, bool streaming) =>
+        NativeMethods.Check(NativeMethods.IntradayF8F32(close, volume, (byte*)membership, outputs, t, n, window, rsiPeriod, ewmAlpha, streaming ? 1 : 0), "F8");
 
     private unsafe void Shifted(int kind, ReadOnlySpan<float> src, Span<float> dst, int t, int n, int periods, string what)
     {

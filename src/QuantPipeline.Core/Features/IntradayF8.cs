@@ -77,7 +77,18 @@ public static class IntradayF8
     /// <c>qp_intraday_f8_f32</c>, which computes the same values bit for bit (same float64 operations in the same
     /// order). Other backends have none: use <see cref="ComputePerKernel"/>.
     /// </summary>
-    public static unsafe void ComputeFused(IComputeBackend backend, ReadOnlySpan<float> close, ReadOnlySpan<float> volume, ReadOnlySpan<bool> membership, int t, int n, float[][] outputs)
+    public static void ComputeFused(IComputeBackend backend, ReadOnlySpan<float> close, ReadOnlySpan<float> volume, ReadOnlySpan<bool> membership, int t, int n, float[][] outputs) =>
+        ComputeFused(backend, close, volume, membership, t, n, outputs, F8Stores.Auto);
+
+    /// <summary>
+    /// Output cells from which the fused kernels write with non-temporal stores (<see cref="F8Stores.Auto"/>): ten
+    /// outputs of 2^20 cells are 40 MiB, more than this machine class's last-level cache, so their lines would be
+    /// evicted before anyone reads them and reading them in first (for ownership) only costs bandwidth.
+    /// </summary>
+    internal const long StreamingCells = 1L << 20;
+
+    /// <summary>As the public overload, with the store policy explicit (tests run both on small shapes).</summary>
+    internal static unsafe void ComputeFused(IComputeBackend backend, ReadOnlySpan<float> close, ReadOnlySpan<float> volume, ReadOnlySpan<bool> membership, int t, int n, float[][] outputs, F8Stores stores)
     {
         ArgumentNullException.ThrowIfNull(backend);
         if (backend is not (ManagedBackend or NativeBackend))
@@ -99,13 +110,14 @@ public static class IntradayF8
             fixed (float* c = close, v = volume)
             fixed (bool* m = membership)
             {
+                var streaming = stores == F8Stores.Streaming || (stores == F8Stores.Auto && (long)t * n >= StreamingCells);
                 if (backend is NativeBackend native)
                 {
-                    native.IntradayF8(c, v, membership.IsEmpty ? null : m, pointers, t, n, Window, RsiPeriod, EwmSpec.FromHalfLife(EwmHalfLife).Alpha);
+                    native.IntradayF8(c, v, membership.IsEmpty ? null : m, pointers, t, n, Window, RsiPeriod, EwmSpec.FromHalfLife(EwmHalfLife).Alpha, streaming);
                     return;
                 }
 
-                var kernel = new IntradayF8Kernel(c, v, pointers, t, n, Window, RsiPeriod, EwmSpec.FromHalfLife(EwmHalfLife).Alpha);
+                var kernel = new IntradayF8Kernel(c, v, pointers, t, n, Window, RsiPeriod, EwmSpec.FromHalfLife(EwmHalfLife).Alpha, streaming);
                 ColumnKernel.Run(kernel, n, FusedBlockWidth);
                 var rank = pointers[8];
                 CrossSectionalKernel.Run(CrossSectionalOp.Rank, rank, membership.IsEmpty ? null : m, rank, t, n, new CrossSectionalSpec());
@@ -226,4 +238,17 @@ public static class IntradayF8
             _a = _b = _c = [];
         }
     }
+}
+
+/// <summary>How the fused F8 kernels write their outputs. Both policies give the same values.</summary>
+internal enum F8Stores
+{
+    /// <summary>Streaming from <see cref="IntradayF8.StreamingCells"/> cells up, cached below.</summary>
+    Auto,
+
+    /// <summary>Ordinary stores: the outputs stay in the cache for a consumer that reads them soon.</summary>
+    Cached,
+
+    /// <summary>Non-temporal stores for every whole cache line of a row.</summary>
+    Streaming,
 }

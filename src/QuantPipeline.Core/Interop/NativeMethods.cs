@@ -6,7 +6,7 @@ namespace QuantPipeline.Core.Interop;
 internal static partial class NativeMethods
 {
     internal const string Library = "qpnative";
-    internal const int ExpectedAbiVersion = 3;
+    internal const int ExpectedAbiVersion = 4;
 
     [LibraryImport(Library, EntryPoint = "qp_abi_version")]
     [SuppressGCTransition]

@@ -47,6 +47,37 @@ public class IntradayF8FusedTests
     }
 
     [Theory]
+    [InlineData("managed", 150, 1100, 8)]
+    [InlineData("native", 150, 1100, 8)]
+    [InlineData("managed", 64, 517, 12)]
+    [InlineData("native", 64, 517, 12)]
+    [InlineData("managed", 40, 13, 13)]
+    [InlineData("native", 40, 13, 13)]
+    public void Streaming_stores_give_the_cached_stores_bits(string backend, int t, int n, int seed)
+    {
+        // Non-temporal stores for the whole cache lines of each row, ordinary ones for the partial lines at block
+        // edges (n = 517 and 13 put the edges at every offset within a line): the same values, also where the exact
+        // recompute rewrites cells after the row was copied out.
+        var (close, volume) = RandomBars(t, n, seed);
+        var rng = new Random(seed);
+        for (var k = 0; k < 20; k++)
+        {
+            close[rng.Next(close.Length)] = k % 2 == 0 ? float.PositiveInfinity : 1e17f;
+            volume[rng.Next(volume.Length)] = 1e17f;
+        }
+
+        var membership = Membership(t, n, seed);
+        var cached = RunFused(close, volume, membership, t, n, backend, F8Stores.Cached);
+        var streaming = RunFused(close, volume, membership, t, n, backend, F8Stores.Streaming);
+        for (var f = 0; f < IntradayF8.Names.Length; f++)
+        {
+            Assert.True(BitsEqualUpToNaN(cached[f], streaming[f]), $"{IntradayF8.Names[f]} differs between cached and streaming stores on {backend}");
+        }
+
+        AssertMatchesReference(F8Reference.Compute(close, volume, membership, t, n), streaming, $"{backend} streaming vs reference");
+    }
+
+    [Theory]
     [InlineData(150, 1100, 8)]
     [InlineData(75, 531, 9)]
     [InlineData(33, 7, 10)]
@@ -213,6 +244,13 @@ public class IntradayF8FusedTests
 
     private static float[][] Run(float[] close, float[] volume, bool[] membership, int t, int n, bool fused) =>
         fused ? Run(close, volume, membership, t, n, "managed") : RunPerKernel(close, volume, membership, t, n);
+
+    private static float[][] RunFused(float[] close, float[] volume, bool[] membership, int t, int n, string backend, F8Stores stores)
+    {
+        var outputs = IntradayF8.Names.Select(_ => new float[t * n]).ToArray();
+        IntradayF8.ComputeFused(Backends.Get(backend), close, volume, membership, t, n, outputs, stores);
+        return outputs;
+    }
 
     private static float[][] Run(float[] close, float[] volume, bool[] membership, int t, int n, string backend)
     {

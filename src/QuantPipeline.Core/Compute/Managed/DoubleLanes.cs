@@ -30,6 +30,9 @@ internal readonly struct Lanes512 : IDoubleLanes<Vector512<double>>
     public static void StoreNarrow(Vector512<double> value, ref float destination) => Vector512.Narrow(value, value).GetLower().StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> RoundToSingle(Vector512<double> value) => Vector512.WidenLower(Vector512.Narrow(value, value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Load(ref double source) => Vector512.LoadUnsafe(ref source);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -97,6 +100,9 @@ internal readonly struct Lanes256 : IDoubleLanes<Vector256<double>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreNarrow(Vector256<double> value, ref float destination) => Vector256.Narrow(value, value).GetLower().StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> RoundToSingle(Vector256<double> value) => Vector256.WidenLower(Vector256.Narrow(value, value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Load(ref double source) => Vector256.LoadUnsafe(ref source);
@@ -168,6 +174,9 @@ internal readonly struct Lanes128 : IDoubleLanes<Vector128<double>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreNarrow(Vector128<double> value, ref float destination) =>
         Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref destination), Vector128.Narrow(value, value).AsDouble().ToScalar());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> RoundToSingle(Vector128<double> value) => Vector128.WidenLower(Vector128.Narrow(value, value));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<double> Load(ref double source) => Vector128.LoadUnsafe(ref source);

@@ -25,6 +25,9 @@ internal interface IDoubleLanes<TV>
 
     static abstract void StoreNarrow(TV value, ref float destination);
 
+    /// <summary>Each lane rounded to float32 and widened back: the value a <see cref="StoreNarrow"/> and reload would give.</summary>
+    static abstract TV RoundToSingle(TV value);
+
     static abstract TV Load(ref double source);
 
     static abstract void Store(TV value, ref double destination);

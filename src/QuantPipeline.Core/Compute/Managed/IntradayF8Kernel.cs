@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace QuantPipeline.Core.Compute.Managed;
@@ -46,8 +47,14 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
     private readonly int _window;
     private readonly int _rsiPeriod;
     private readonly double _ewmAlpha;
+    private readonly bool _streaming;
 
-    public IntradayF8Kernel(float* close, float* volume, float** outputs, int t, int n, int window, int rsiPeriod, double ewmAlpha)
+    /// <param name="streaming">
+    /// Write the outputs with non-temporal stores (see <see cref="F8Stores"/>): each row of a block is computed into a
+    /// small staging buffer that stays in L1, then copied out a full cache line at a time past the caches, so the
+    /// lines are never read from memory first. The values are the same either way.
+    /// </param>
+    public IntradayF8Kernel(float* close, float* volume, float** outputs, int t, int n, int window, int rsiPeriod, double ewmAlpha, bool streaming = false)
     {
         _close = close;
         _volume = volume;
@@ -57,6 +64,7 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         _window = window;
         _rsiPeriod = rsiPeriod;
         _ewmAlpha = ewmAlpha;
+        _streaming = streaming;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -80,6 +88,13 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
 
         // Suffix extrema of the previous window-long segment (van Herk / Gil-Werman), float32 as the values are.
         var suffixes = new float[2 * window * count];
+
+        // The row being written: ret_1 into a ring of the last window + 1 rows (the sweep reads ret_1[i − window]
+        // back from it), the other nine outputs into a staging row; both are copied out after the row.
+        var ringRows = window + 1;
+        var ring = new float[ringRows * count];
+        var staging = new float[10 * count];
+        var rowOut = stackalloc float*[10];
         var pending = new long[3 * (count / lanes + 1)];
         var pendingCount = 0;
 
@@ -95,12 +110,17 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         var rsiWeight = TL.Broadcast(rsiAlpha);
         var nearOne = TL.Broadcast(1e-24);
 
-        float* ret1 = _outputs[0], ret30 = _outputs[8];
-
         fixed (double* s = state)
         fixed (float* suffixBase = suffixes)
         fixed (long* pendingBase = pending)
+        fixed (float* ringBase = ring)
+        fixed (float* stagingBase = staging)
         {
+            for (var f = 1; f < 10; f++)
+            {
+                rowOut[f] = stagingBase + (long)f * count;
+            }
+
             float* suffixMax = suffixBase, suffixMin = suffixBase + (long)window * count;
             var constants = new Constants<TV>(required, rsiRequired, ewmDecay, rsiDecay, rsiWeight, nearOne);
             var all = (1u << lanes) - 1;
@@ -114,6 +134,9 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
                 {
                     Prefetch(offset, count);
                 }
+
+                var ret1 = rowOut[0] = ringBase + (long)(i % ringRows) * count;
+                var ret1Old = ringBase + (long)((i + 1) % ringRows) * count;
 
                 // A new segment of the extrema: suffix extrema of the last `window` rows, computed once per segment.
                 var segmentStart = i % window == 0;
@@ -135,11 +158,12 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
                     var previous = i >= 1 ? TL.LoadWiden(ref _close[at - previousRow]) : nan;
 
                     // The returns divide in float64 and round once, as the element-wise Returns operator; the 1-bar
-                    // return is used as stored (float32), so it is read back.
-                    TL.StoreNarrow(TL.Subtract(TL.Divide(x, previous), one), ref ret1[at]);
-                    TL.StoreNarrow(TL.Subtract(TL.Divide(x, y), one), ref ret30[at]);
-                    var r = TL.LoadWiden(ref ret1[at]);
-                    var ry = leaving ? TL.LoadWiden(ref ret1[at - back]) : nan;
+                    // return is used as stored (float32).
+                    var ret = TL.Subtract(TL.Divide(x, previous), one);
+                    TL.StoreNarrow(ret, ref ret1[l]);
+                    TL.StoreNarrow(TL.Subtract(TL.Divide(x, y), one), ref rowOut[8][l]);
+                    var r = TL.RoundToSingle(ret);
+                    var ry = leaving ? TL.LoadWiden(ref ret1Old[l]) : nan;
                     var v = TL.LoadWiden(ref _volume[at]);
                     var vy = leaving ? TL.LoadWiden(ref _volume[at - back]) : nan;
                     var extrema = new Extrema<TV>(
@@ -158,11 +182,11 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
                     uint bits;
                     if (TL.MaskBits(TL.And(finite, full)) == all)
                     {
-                        bits = Step<TV, TL, Clean>(st, inputs, extrema, constants, at);
+                        bits = Step<TV, TL, Clean>(st, inputs, extrema, constants, rowOut, l);
                     }
                     else
                     {
-                        bits = Step<TV, TL, General>(st, inputs, extrema, constants, at);
+                        bits = Step<TV, TL, General>(st, inputs, extrema, constants, rowOut, l);
                     }
 
                     if (bits != 0)
@@ -171,14 +195,73 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
                     }
                 }
 
+                for (var f = 0; f < 10; f++)
+                {
+                    CopyRow(rowOut[f], _outputs[f] + offset, count, _streaming);
+                }
+
                 // Exact recomputation of the lanes whose running sums lost precision, after the vector loop (a call
-                // inside it would make the JIT spill every vector register around it).
+                // inside it would make the JIT spill every vector register around it). It reads the row's ret_1 back
+                // from the output and rewrites the affected cells there.
                 if (pendingCount != 0)
                 {
                     Recompute(pendingBase, pendingCount, s, lanes, first, i);
                     pendingCount = 0;
                 }
             }
+        }
+
+        if (_streaming && Sse.IsSupported)
+        {
+            // Non-temporal stores are weakly ordered: make them visible before the block is reported done.
+            Sse.StoreFence();
+        }
+    }
+
+    /// <summary>
+    /// Copies one staged row to its output. Streaming: the 64-byte lines the row covers whole are written with
+    /// non-temporal stores (no read for ownership); the partial lines at either end, which neighbouring blocks share,
+    /// with ordinary stores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRow(float* source, float* destination, int count, bool streaming)
+    {
+        var j = 0;
+        if (streaming && Avx512F.IsSupported)
+        {
+            for (var head = Math.Min(count, (int)((64 - ((nuint)destination & 63)) & 63) / sizeof(float)); j < head; j++)
+            {
+                destination[j] = source[j];
+            }
+
+            for (; j + 16 <= count; j += 16)
+            {
+                Avx512F.StoreAlignedNonTemporal(destination + j, Avx512F.LoadVector512(source + j));
+            }
+        }
+        else if (streaming && Avx.IsSupported)
+        {
+            for (var head = Math.Min(count, (int)((32 - ((nuint)destination & 31)) & 31) / sizeof(float)); j < head; j++)
+            {
+                destination[j] = source[j];
+            }
+
+            for (; j + 8 <= count; j += 8)
+            {
+                Avx.StoreAlignedNonTemporal(destination + j, Avx.LoadVector256(source + j));
+            }
+        }
+        else
+        {
+            for (; j + Vector256<float>.Count <= count; j += Vector256<float>.Count)
+            {
+                Vector256.Store(Vector256.Load(source + j), destination + j);
+            }
+        }
+
+        for (; j < count; j++)
+        {
+            destination[j] = source[j];
         }
     }
 
@@ -189,7 +272,7 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
     /// the same, so both variants give the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private uint Step<TV, TL, TC>(double* st, in Inputs<TV> inputs, in Extrema<TV> extrema, in Constants<TV> k, long at)
+    private uint Step<TV, TL, TC>(double* st, in Inputs<TV> inputs, in Extrema<TV> extrema, in Constants<TV> k, float** rowOut, int l)
         where TV : struct
         where TL : IDoubleLanes<TV>
         where TC : struct, IVariant
@@ -211,8 +294,8 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         var u = TL.Subtract(TL.Multiply(kc, dc), s1c);
         var overKx = TL.Divide(one, TL.Multiply(kc, x));
         var rc = TL.Multiply(kc, overKx);
-        TL.StoreNarrow(Pick<TV, TL, TC>(validC, TL.Subtract(zero, TL.Multiply(u, overKx)), nan), ref _outputs[1][at]);
-        TL.StoreNarrow(Pick<TV, TL, TC>(validC, TL.Multiply(u, ScaledInverseStd<TV, TL>(kc, m2c)), nan), ref _outputs[3][at]);
+        TL.StoreNarrow(Pick<TV, TL, TC>(validC, TL.Subtract(zero, TL.Multiply(u, overKx)), nan), ref rowOut[1][l]);
+        TL.StoreNarrow(Pick<TV, TL, TC>(validC, TL.Multiply(u, ScaledInverseStd<TV, TL>(kc, m2c)), nan), ref rowOut[3][l]);
 
         // Extrema of close: prefix of this segment combined with the previous segment's suffix.
         var negativeInfinity = TL.Broadcast(double.NegativeInfinity);
@@ -225,27 +308,27 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         TL.Store(hMin, ref st[PrefixMin * lanes]);
         hMax = TL.Max(hMax, extrema.SuffixMax);
         hMin = TL.Min(hMin, extrema.SuffixMin);
-        TL.StoreNarrow(Pick<TV, TL, TC>(validC, TL.Multiply(hMax, rc), nan), ref _outputs[5][at]);
-        TL.StoreNarrow(Pick<TV, TL, TC>(validC, TL.Multiply(hMin, rc), nan), ref _outputs[6][at]);
+        TL.StoreNarrow(Pick<TV, TL, TC>(validC, TL.Multiply(hMax, rc), nan), ref rowOut[5][l]);
+        TL.StoreNarrow(Pick<TV, TL, TC>(validC, TL.Multiply(hMin, rc), nan), ref rowOut[6][l]);
 
         // 1-bar return: moments (std) and EWM (adjust = true).
         var r = inputs.Return;
         var kr = Moments<TV, TL, TC>(st + ReturnMoments * lanes, r, inputs.ReturnOld, out _, out _, out var m2r, out bits);
         recompute |= bits << 8;
-        TL.StoreNarrow(Pick<TV, TL, TC>(TL.GreaterThanOrEqual(kr, k.Required), Std<TV, TL>(kr, m2r), nan), ref _outputs[2][at]);
-        TL.StoreNarrow(AdjustedEwm<TV, TL, TC>(st, r, k.EwmDecay), ref _outputs[4][at]);
+        TL.StoreNarrow(Pick<TV, TL, TC>(TL.GreaterThanOrEqual(kr, k.Required), Std<TV, TL>(kr, m2r), nan), ref rowOut[2][l]);
+        TL.StoreNarrow(AdjustedEwm<TV, TL, TC>(st, r, k.EwmDecay), ref rowOut[4][l]);
 
         // Volume: z-score.
         var kv = Moments<TV, TL, TC>(st + VolumeMoments * lanes, inputs.Volume, inputs.VolumeOld, out var dv, out var s1v, out var m2v, out bits);
         recompute |= bits << 16;
         var uv = TL.Subtract(TL.Multiply(kv, dv), s1v);
-        TL.StoreNarrow(Pick<TV, TL, TC>(TL.GreaterThanOrEqual(kv, k.Required), TL.Multiply(uv, ScaledInverseStd<TV, TL>(kv, m2v)), nan), ref _outputs[7][at]);
+        TL.StoreNarrow(Pick<TV, TL, TC>(TL.GreaterThanOrEqual(kv, k.Required), TL.Multiply(uv, ScaledInverseStd<TV, TL>(kv, m2v)), nan), ref rowOut[7][l]);
 
         // RSI: Wilder averages of the gains and losses of Δ = c[i] − c[i−1].
         var (g, d, kg) = Wilder<TV, TL, TC>(st, TL.Subtract(x, inputs.Previous), k.RsiDecay, k.RsiWeight, k.NearOne);
         var total = TL.Add(g, d);
         var value = TL.Select(TL.GreaterThan(total, zero), TL.Divide(TL.Multiply(TL.Broadcast(100), g), total), TL.Broadcast(50));
-        TL.StoreNarrow(Pick<TV, TL, TC>(TL.GreaterThanOrEqual(kg, k.RsiRequired), value, nan), ref _outputs[9][at]);
+        TL.StoreNarrow(Pick<TV, TL, TC>(TL.GreaterThanOrEqual(kg, k.RsiRequired), value, nan), ref rowOut[9][l]);
         return recompute;
     }
 
@@ -276,6 +359,20 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         {
             Sse.Prefetch0(_close + inputs + j);
             Sse.Prefetch0(_volume + inputs + j);
+        }
+
+        if (_streaming)
+        {
+            // Non-temporal stores need no lines in the cache, except the partial lines at the row's two ends, which
+            // ordinary stores write (see CopyRow).
+            for (var f = 0; f < 10; f++)
+            {
+                var row = _outputs[f] + outputs;
+                Sse.Prefetch0(row);
+                Sse.Prefetch0(row + count - 1);
+            }
+
+            return;
         }
 
         for (var f = 0; f < 10; f++)
@@ -514,22 +611,26 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         TL.Sqrt(TL.Divide(scaledM2, TL.Multiply(k, TL.Subtract(k, TL.Broadcast(1)))));
 
     /// <summary>Suffix max and min of close over the last `window` rows before <paramref name="row"/> (missing = ∓∞).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Suffixes<TV, TL>(float* row, int n, int window, int count, float* suffixMax, float* suffixMin, TV negativeInfinity, TV positiveInfinity)
         where TV : struct
         where TL : IDoubleLanes<TV>
     {
-        for (var l = 0; l < count; l += TL.Count)
+        // Row by row, newest first, each row's suffix from the one below it: the loads run along rows (one line
+        // stream per row) rather than down columns.
+        for (var q = window - 1; q >= 0; q--)
         {
-            var g = negativeInfinity;
-            var h = positiveInfinity;
-            for (var q = window - 1; q >= 0; q--)
+            var source = row + (long)(q - window) * n;
+            float* max = suffixMax + (long)q * count, min = suffixMin + (long)q * count;
+            var last = q == window - 1;
+            for (var l = 0; l < count; l += TL.Count)
             {
-                var x = TL.LoadWiden(ref row[(long)(q - window) * n + l]);
+                var x = TL.LoadWiden(ref source[l]);
                 var fx = TL.IsFinite(x);
-                g = TL.Max(g, TL.Select(fx, x, negativeInfinity));
-                h = TL.Min(h, TL.Select(fx, x, positiveInfinity));
-                TL.StoreNarrow(g, ref suffixMax[(long)q * count + l]);
-                TL.StoreNarrow(h, ref suffixMin[(long)q * count + l]);
+                var g = last ? negativeInfinity : TL.LoadWiden(ref max[l + count]);
+                var h = last ? positiveInfinity : TL.LoadWiden(ref min[l + count]);
+                TL.StoreNarrow(TL.Max(g, TL.Select(fx, x, negativeInfinity)), ref max[l]);
+                TL.StoreNarrow(TL.Min(h, TL.Select(fx, x, positiveInfinity)), ref min[l]);
             }
         }
     }

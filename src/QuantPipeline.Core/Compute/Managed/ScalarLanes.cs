@@ -35,6 +35,9 @@ internal readonly struct ScalarLanes : IDoubleLanes<double>
     public static void StoreNarrow(double value, ref float destination) => destination = (float)value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double RoundToSingle(double value) => (float)value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Load(ref double source) => source;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
