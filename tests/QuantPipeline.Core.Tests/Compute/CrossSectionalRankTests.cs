@@ -43,6 +43,30 @@ public class CrossSectionalRankTests
     }
 
     [Fact]
+    public unsafe void Rank_in_place_matches_the_reference_on_adversarial_rows()
+    {
+        // In place (as the fused F8 kernel ranks its window return): the ranks written during the sort overwrite the
+        // row while the shared buckets still need their exact values.
+        var rows = AdversarialRows();
+        var t = rows.Count;
+        var src = rows.SelectMany(r => r).ToArray();
+        var mask = src.Select((_, k) => k % 13 != 0).ToArray();
+        var expectedMasked = ReferenceKernels.CrossSectional(CrossSectionalOp.Rank, src, mask, t, N, new CrossSectionalSpec());
+        var expectedAll = ReferenceKernels.CrossSectional(CrossSectionalOp.Rank, src, null, t, N, new CrossSectionalSpec());
+        var masked = (float[])src.Clone();
+        var all = (float[])src.Clone();
+        fixed (float* m = masked, a = all)
+        fixed (bool* mk = mask)
+        {
+            QuantPipeline.Core.Compute.Managed.CrossSectionalKernel.Run(CrossSectionalOp.Rank, m, mk, m, t, N, new CrossSectionalSpec());
+            QuantPipeline.Core.Compute.Managed.CrossSectionalKernel.Run(CrossSectionalOp.Rank, a, null, a, t, N, new CrossSectionalSpec());
+        }
+
+        Numbers.AssertClose(expectedMasked, masked, "managed rank in place");
+        Numbers.AssertClose(expectedAll, all, "managed rank in place without mask");
+    }
+
+    [Fact]
     public void Rank_of_hand_worked_ties_and_an_outlier()
     {
         // Valid: 1e30, 2, 2, −0, +0, 5 → sorted −0 = +0 < 2 = 2 < 5 < 1e30: ranks 1.5, 1.5, 3.5, 3.5, 5, 6 of 6.

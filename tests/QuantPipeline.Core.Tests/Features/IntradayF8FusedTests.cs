@@ -47,6 +47,32 @@ public class IntradayF8FusedTests
     }
 
     [Theory]
+    [InlineData("managed")]
+    [InlineData("native")]
+    public void Rank_in_place_resolves_ties_and_crowded_buckets(string backend)
+    {
+        // A third of the symbols never move (their window return is exactly 0: one tie group per row), a few jump by
+        // 1e6 (squeezing the rest into a handful of buckets), and prices on a 1/64 grid make many more ties.
+        const int t = 70, n = 900;
+        var (close, volume) = RandomBars(t, n, seed: 21, nanShare: 0.02);
+        for (var i = 0; i < t; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var cell = i * n + j;
+                close[cell] = j % 3 == 0 ? 100f : j % 97 == 1 && i > 40 ? 1e8f : MathF.Round(close[cell] * 64) / 64;
+            }
+        }
+
+        var membership = Membership(t, n, seed: 21);
+        var fused = RunFused(close, volume, membership, t, n, backend, F8Stores.Cached);
+        var expected = F8Reference.Compute(close, volume, membership, t, n);
+        Numbers.AssertClose(expected["xs_rank_ret_30"], fused[8], $"{backend} rank with ties", relative: 1e-6, absolute: 1e-7);
+        var managed = RunFused(close, volume, membership, t, n, "managed", F8Stores.Cached);
+        Assert.True(BitsEqualUpToNaN(managed[8], fused[8]), "the rank differs between the managed and native fused kernels");
+    }
+
+    [Theory]
     [InlineData("managed", 150, 1100, 8)]
     [InlineData("native", 150, 1100, 8)]
     [InlineData("managed", 64, 517, 12)]

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -5,26 +6,33 @@ namespace QuantPipeline.Core.Compute.Managed;
 
 /// <summary>
 /// Sorts one row's valid values with their symbol index; the result packs the float bits made order-preserving above
-/// the index in a ulong. The values are first mapped to 22-bit buckets by linear interpolation between the row's
+/// the index in a ulong. The values are first mapped to 20-bit buckets by linear interpolation between the row's
 /// minimum and maximum — a monotone map, so bucket order is value order and equal values share a bucket — and sorted
-/// by bucket with a two-pass 11-bit LSD radix sort (stable, O(m), branch-free). Distinct values rarely share one of
-/// the 4M buckets; runs that do are then sorted by their exact keys (insertion, or introsort for the long runs an
+/// by bucket with a two-pass 10-bit LSD radix sort (stable, O(m), branch-free). Distinct values rarely share one of
+/// the 1M buckets; runs that do are then sorted by their exact keys (insertion, or introsort for the long runs an
 /// outlier can cause by squeezing the rest together). Owns its buffers; one per thread.
 /// </summary>
 internal sealed class RowSorter
 {
-    private const int Bits = 11;
+    private const int Bits = 10;
     private const int Buckets = 1 << Bits;
     private const double Range = (1 << (2 * Bits)) - 1;
     private const int InsertionLimit = 24;
     private readonly int[] _histogram = new int[2 * Buckets];
+
+    // One spare slot past the row for the run scan's sentinel.
     private readonly ulong[] _items;
     private readonly ulong[] _swap;
 
+    // A copy of the row when Rank writes in place: the rare shared buckets need the exact values after the ranks of
+    // the others have overwritten them.
+    private readonly float[] _values;
+
     internal RowSorter(int capacity)
     {
-        _items = new ulong[capacity];
-        _swap = new ulong[capacity];
+        _items = new ulong[capacity + 1];
+        _swap = new ulong[capacity + 1];
+        _values = new float[capacity];
     }
 
     /// <summary>The sorted items of the last <see cref="Sort"/> call: key in the high 32 bits, symbol index in the low.</summary>
@@ -50,7 +58,7 @@ internal sealed class RowSorter
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal unsafe void Sort(float* row, bool* mask, int n)
     {
-        if (!SortByBucket(row, mask, n, null))
+        if (!SortByBucket(row, mask, n, null, null))
         {
             return;
         }
@@ -78,91 +86,101 @@ internal sealed class RowSorter
 
     /// <summary>
     /// Percentile ranks (average ties, in (0, 1]) of the row's members that are finite; NaN elsewhere.
-    /// <paramref name="output"/> may be <paramref name="row"/> itself. A value alone in its bucket cannot tie, so only
-    /// the rare shared buckets need exact keys.
+    /// <paramref name="output"/> may be <paramref name="row"/> itself. The radix sort's last pass writes every cell's
+    /// rank from its sorted position, which is final for a value alone in its bucket (it cannot tie); a vector scan
+    /// then finds the rare runs of a shared bucket, which are put in exact order and split into tie groups.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal unsafe void Rank(float* row, bool* mask, int n, float* output)
     {
-        var bucketed = SortByBucket(row, mask, n, output);
-        var items = _items;
-        var m = Count;
-        var halfOverCount = 0.5 / m;
-        if (!bucketed)
+        fixed (float* values = _values)
+        fixed (ulong* it = _items)
         {
-            // Sorted already: at most one value, or all equal (one tie group).
-            for (var k = 0; k < m; k++)
+            var source = row;
+            if (output == row)
             {
-                output[(uint)items[k]] = (float)((1 + m) * halfOverCount);
+                new ReadOnlySpan<float>(row, n).CopyTo(new Span<float>(values, n));
+                source = values;
             }
 
-            return;
-        }
-
-        for (var a = 0; a < m;)
-        {
-            var bucket = items[a] >> 32;
-            var e = a + 1;
-            while (e < m && items[e] >> 32 == bucket)
+            var bucketed = SortByBucket(source, mask, n, output, output);
+            var m = Count;
+            var halfOverCount = 0.5 / m;
+            if (!bucketed)
             {
-                e++;
-            }
-
-            if (e == a + 1)
-            {
-                a = RankSingles(items, a, m, output, halfOverCount);
-                continue;
-            }
-
-            // A shared bucket: exact keys (its cells are not yet overwritten), exact order, then tie groups.
-            for (var k = a; k < e; k++)
-            {
-                items[k] = ((ulong)Key(row[(uint)items[k]]) << 32) | (uint)items[k];
-            }
-
-            SortRun(items, a, e);
-            for (var g = a; g < e;)
-            {
-                var key = items[g] >> 32;
-                var h = g + 1;
-                while (h < e && items[h] >> 32 == key)
+                // Sorted already: at most one value, or all equal (one tie group).
+                for (var k = 0; k < m; k++)
                 {
-                    h++;
+                    output[(uint)it[k]] = (float)((1 + m) * halfOverCount);
                 }
 
-                // Ranks g+1..h share their average, as a fraction of the valid count.
-                var pct = (float)((g + 1 + h) * halfOverCount);
-                for (var k = g; k < h; k++)
-                {
-                    output[(uint)items[k]] = pct;
-                }
-
-                g = h;
+                return;
             }
 
-            a = e;
+            it[m] = ulong.MaxValue;
+            for (var a = 0; a < m - 1;)
+            {
+                if (Vector512.IsHardwareAccelerated && a + Vector512<ulong>.Count < m)
+                {
+                    var shared = Vector512.Equals(Vector512.Load(it + a) >> 32, Vector512.Load(it + a + 1) >> 32).ExtractMostSignificantBits();
+                    if (shared == 0)
+                    {
+                        a += Vector512<ulong>.Count;
+                        continue;
+                    }
+
+                    a += BitOperations.TrailingZeroCount(shared);
+                }
+                else if (it[a] >> 32 != it[a + 1] >> 32)
+                {
+                    a++;
+                    continue;
+                }
+
+                a = RankSharedBucket(it, a, m, source, output, halfOverCount);
+            }
         }
     }
 
     /// <summary>
-    /// Writes the ranks of the run of values alone in their buckets that starts at <paramref name="a"/> (at least the
-    /// first) and returns where the run ends: the start of the next shared bucket, or m.
+    /// Ranks the run of a shared bucket that starts at <paramref name="a"/>: exact keys, exact order, then each tie
+    /// group's average rank. Returns where the run ends.
     /// </summary>
-    private static unsafe int RankSingles(ulong[] items, int a, int m, float* output, double halfOverCount)
+    private static unsafe int RankSharedBucket(ulong* it, int a, int m, float* values, float* output, double halfOverCount)
     {
-        fixed (ulong* it = items)
+        var bucket = it[a] >> 32;
+        var e = a + 1;
+        while (e < m && it[e] >> 32 == bucket)
         {
-            output[(uint)it[a]] = (float)((2 * a + 2) * halfOverCount);
-            a++;
-            // Item a is alone when its bucket differs from both neighbours.
-            while (a < m && it[a] >> 32 != it[a - 1] >> 32 && (a + 1 == m || it[a + 1] >> 32 != it[a] >> 32))
-            {
-                output[(uint)it[a]] = (float)((2 * a + 2) * halfOverCount);
-                a++;
-            }
+            e++;
         }
 
-        return a;
+        for (var k = a; k < e; k++)
+        {
+            it[k] = ((ulong)Key(values[(uint)it[k]]) << 32) | (uint)it[k];
+        }
+
+        SortRun(it, a, e);
+        for (var g = a; g < e;)
+        {
+            var key = it[g] >> 32;
+            var h = g + 1;
+            while (h < e && it[h] >> 32 == key)
+            {
+                h++;
+            }
+
+            // Ranks g+1..h share their average, as a fraction of the valid count.
+            var pct = (float)((g + 1 + h) * halfOverCount);
+            for (var k = g; k < h; k++)
+            {
+                output[(uint)it[k]] = pct;
+            }
+
+            g = h;
+        }
+
+        return e;
     }
 
     /// <summary>
@@ -170,14 +188,14 @@ internal sealed class RowSorter
     /// by bucket, the bucket in the high half of each item. False when no bucketing was needed: then the items are
     /// already final (key above index) and in order.
     /// </summary>
-    private unsafe bool SortByBucket(float* row, bool* mask, int n, float* invalidOutput)
+    private unsafe bool SortByBucket(float* row, bool* mask, int n, float* invalidOutput, float* rankOutput)
     {
         var items = _items;
         var m = 0;
         if (mask == null && AllFinite(row, n, out var lo, out var hi))
         {
             // Every cell counts (the usual row): no gathering, the bucket pass numbers the cells itself.
-            return BucketSort(row, null, n, lo, hi);
+            return BucketSort(row, null, n, lo, hi, rankOutput);
         }
 
         lo = float.PositiveInfinity;
@@ -197,14 +215,14 @@ internal sealed class RowSorter
             }
         }
 
-        return BucketSort(row, items, m, lo, hi);
+        return BucketSort(row, items, m, lo, hi, rankOutput);
     }
 
     /// <summary>
     /// Sorts the m valid cells by bucket (cell k is items[k], or k itself when <paramref name="gathered"/> is null).
     /// False when no bucketing was needed (fewer than two values or all equal): the items then hold their final keys.
     /// </summary>
-    private unsafe bool BucketSort(float* row, ulong[]? gathered, int m, float lo, float hi)
+    private unsafe bool BucketSort(float* row, ulong[]? gathered, int m, float lo, float hi, float* rankOutput)
     {
         var items = _items;
         Count = m;
@@ -261,7 +279,14 @@ internal sealed class RowSorter
             }
 
             Scatter(it, sw, m, histogram, 32);
-            Scatter(sw, it, m, histogram + Buckets, 32 + Bits);
+            if (rankOutput == null)
+            {
+                Scatter(sw, it, m, histogram + Buckets, 32 + Bits);
+            }
+            else
+            {
+                ScatterRanking(sw, it, m, histogram + Buckets, 32 + Bits, rankOutput, 0.5 / m);
+            }
         }
 
         return true;
@@ -327,6 +352,52 @@ internal sealed class RowSorter
         {
             var item = from[k];
             to[counts[(item >> shift) & (Buckets - 1)]++] = item;
+        }
+    }
+
+    /// <summary>
+    /// The last pass of <see cref="Scatter"/>, also writing each cell's rank from its sorted position p:
+    /// (2p + 2)·halfOverCount = (p + 1)/m, final for a value alone in its bucket.
+    /// </summary>
+    private static unsafe void ScatterRanking(ulong* from, ulong* to, int m, int* counts, int shift, float* output, double halfOverCount)
+    {
+        var total = 0;
+        for (var b = 0; b < Buckets; b++)
+        {
+            var c = counts[b];
+            counts[b] = total;
+            total += c;
+        }
+
+        for (var k = 0; k < m; k++)
+        {
+            var item = from[k];
+            var p = counts[(item >> shift) & (Buckets - 1)]++;
+            to[p] = item;
+            output[(uint)item] = (float)((2 * p + 2) * halfOverCount);
+        }
+    }
+
+    private static unsafe void SortRun(ulong* items, int start, int end)
+    {
+        var size = end - start;
+        if (size > InsertionLimit)
+        {
+            new Span<ulong>(items + start, size).Sort();
+            return;
+        }
+
+        for (var k = start + 1; k < end; k++)
+        {
+            var item = items[k];
+            var q = k - 1;
+            while (q >= start && items[q] > item)
+            {
+                items[q + 1] = items[q];
+                q--;
+            }
+
+            items[q + 1] = item;
         }
     }
 
