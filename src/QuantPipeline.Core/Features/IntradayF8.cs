@@ -87,6 +87,9 @@ public static class IntradayF8
     /// </summary>
     internal const long StreamingCells = 1L << 20;
 
+    /// <summary>For tests: force the managed time-chunk pipeline on or off (null: on exactly when streaming).</summary>
+    internal static bool? PipelineOverride { get; set; }
+
     /// <summary>As the public overload, with the store policy explicit (tests run both on small shapes).</summary>
     internal static unsafe void ComputeFused(IComputeBackend backend, ReadOnlySpan<float> close, ReadOnlySpan<float> volume, ReadOnlySpan<bool> membership, int t, int n, float[][] outputs, F8Stores stores)
     {
@@ -118,8 +121,15 @@ public static class IntradayF8
                 }
 
                 var kernel = new IntradayF8Kernel(c, v, pointers, t, n, Window, RsiPeriod, EwmSpec.FromHalfLife(EwmHalfLife).Alpha, streaming);
-                ColumnKernel.Run(kernel, n, FusedBlockWidth);
                 var rank = pointers[8];
+                if (PipelineOverride ?? streaming)
+                {
+                    // Large panels: the rank of finished time chunks overlaps the memory-bound sweep.
+                    IntradayF8Pipeline.Run(kernel, rank, membership.IsEmpty ? null : m, t, n, Environment.ProcessorCount);
+                    return;
+                }
+
+                ColumnKernel.Run(kernel, n, FusedBlockWidth);
                 CrossSectionalKernel.Run(CrossSectionalOp.Rank, rank, membership.IsEmpty ? null : m, rank, t, n, new CrossSectionalSpec());
             }
         }

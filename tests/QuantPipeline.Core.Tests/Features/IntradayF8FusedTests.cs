@@ -47,6 +47,47 @@ public class IntradayF8FusedTests
     }
 
     [Theory]
+    [InlineData(300, 1100, 14, false)]
+    [InlineData(300, 1100, 14, true)]
+    [InlineData(129, 517, 15, true)]
+    [InlineData(1, 600, 16, false)]
+    public void Time_chunk_pipeline_gives_the_one_pass_bits(int t, int n, int seed, bool streaming)
+    {
+        // The pipeline sweeps 128-row chunks per part (t = 300: three chunks, the last partial; 129: one row past a
+        // chunk) while other workers rank finished rows; n = 1100 gives parts of 512, 512 and 72 vector lanes plus a
+        // scalar remainder of 4. Outliers trigger the exact recompute across chunk boundaries.
+        var (close, volume) = RandomBars(t, n, seed);
+        var rng = new Random(seed);
+        for (var k = 0; k < 30; k++)
+        {
+            close[rng.Next(close.Length)] = k % 3 == 0 ? float.NegativeInfinity : 1e17f;
+            volume[rng.Next(volume.Length)] = 1e17f;
+        }
+
+        var membership = Membership(t, n, seed);
+        var stores = streaming ? F8Stores.Streaming : F8Stores.Cached;
+        float[][] onePass, pipelined;
+        try
+        {
+            IntradayF8.PipelineOverride = false;
+            onePass = RunFused(close, volume, membership, t, n, "managed", stores);
+            IntradayF8.PipelineOverride = true;
+            pipelined = RunFused(close, volume, membership, t, n, "managed", stores);
+        }
+        finally
+        {
+            IntradayF8.PipelineOverride = null;
+        }
+
+        for (var f = 0; f < IntradayF8.Names.Length; f++)
+        {
+            Assert.True(BitsEqualUpToNaN(onePass[f], pipelined[f]), $"{IntradayF8.Names[f]} differs between the one-pass and the pipelined managed kernel");
+        }
+
+        AssertMatchesReference(F8Reference.Compute(close, volume, membership, t, n), pipelined, "pipelined vs reference");
+    }
+
+    [Theory]
     [InlineData("managed")]
     [InlineData("native")]
     public void Rank_in_place_resolves_ties_and_crowded_buckets(string backend)

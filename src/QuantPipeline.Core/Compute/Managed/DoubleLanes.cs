@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace QuantPipeline.Core.Compute.Managed;
 
@@ -27,10 +28,15 @@ internal readonly struct Lanes512 : IDoubleLanes<Vector512<double>>
     public static Vector512<double> LoadWiden(ref float source) => Vector512.WidenLower(Vector256.LoadUnsafe(ref source).ToVector512Unsafe());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreNarrow(Vector512<double> value, ref float destination) => Vector512.Narrow(value, value).GetLower().StoreUnsafe(ref destination);
+    public static void StoreNarrow(Vector512<double> value, ref float destination) => Narrow(value).StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> RoundToSingle(Vector512<double> value) => Vector512.WidenLower(Vector512.Narrow(value, value));
+    public static Vector512<double> RoundToSingle(Vector512<double> value) => Vector512.WidenLower(Narrow(value).ToVector512Unsafe());
+
+    /// <summary>One vcvtpd2ps (Vector512.Narrow of a single vector converts it twice and joins the halves).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Narrow(Vector512<double> value) =>
+        Avx512F.IsSupported ? Avx512F.ConvertToVector256Single(value) : Vector512.Narrow(value, value).GetLower();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Load(ref double source) => Vector512.LoadUnsafe(ref source);
@@ -99,10 +105,15 @@ internal readonly struct Lanes256 : IDoubleLanes<Vector256<double>>
     public static Vector256<double> LoadWiden(ref float source) => Vector256.WidenLower(Vector128.LoadUnsafe(ref source).ToVector256Unsafe());
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreNarrow(Vector256<double> value, ref float destination) => Vector256.Narrow(value, value).GetLower().StoreUnsafe(ref destination);
+    public static void StoreNarrow(Vector256<double> value, ref float destination) => Narrow(value).StoreUnsafe(ref destination);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> RoundToSingle(Vector256<double> value) => Vector256.WidenLower(Vector256.Narrow(value, value));
+    public static Vector256<double> RoundToSingle(Vector256<double> value) => Vector256.WidenLower(Narrow(value).ToVector256Unsafe());
+
+    /// <summary>One vcvtpd2ps (Vector256.Narrow of a single vector converts it twice and joins the halves).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Narrow(Vector256<double> value) =>
+        Avx.IsSupported ? Avx.ConvertToVector128Single(value) : Vector256.Narrow(value, value).GetLower();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<double> Load(ref double source) => Vector256.LoadUnsafe(ref source);

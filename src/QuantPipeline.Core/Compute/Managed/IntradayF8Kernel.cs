@@ -67,35 +67,32 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         _streaming = streaming;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>Every row of the symbols [first, first + count), in one call.</summary>
     public void Run<TV, TL>(int first, int count)
+        where TV : struct
+        where TL : IDoubleLanes<TV> =>
+        Run<TV, TL>(first, count, CreateScratch<TV, TL>(count), 0, _t);
+
+    /// <summary>The state of a range of symbols between calls of <see cref="Run{TV, TL}(int, int, Scratch, int, int)"/>.</summary>
+    public Scratch CreateScratch<TV, TL>(int count)
+        where TV : struct
+        where TL : IDoubleLanes<TV> =>
+        new(count, TL.Count, _window);
+
+    /// <summary>
+    /// Rows [rowStart, rowEnd) of the symbols [first, first + count), continuing from the rows before rowStart whose
+    /// state <paramref name="scratch"/> holds (rowStart = 0 with a fresh one): time ranges run in order, one at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Run<TV, TL>(int first, int count, Scratch scratch, int rowStart, int rowEnd)
         where TV : struct
         where TL : IDoubleLanes<TV>
     {
         var window = _window;
         var n = _n;
         var lanes = TL.Count;
-        // One record of StateRows vectors per vector of symbols, so every field is a fixed offset from one pointer.
-        var state = new double[StateRows * count];
-        for (var v = 0; v < count; v += lanes)
-        {
-            var record = v * StateRows;
-            Array.Fill(state, double.NaN, record + EwmMean * lanes, lanes);
-            Array.Fill(state, 1.0, record + EwmWeight * lanes, lanes);
-            Array.Fill(state, double.NaN, record + RsiGain * lanes, 2 * lanes);
-            Array.Fill(state, 1.0, record + RsiWeight * lanes, lanes);
-        }
-
-        // Suffix extrema of the previous window-long segment (van Herk / Gil-Werman), float32 as the values are.
-        var suffixes = new float[2 * window * count];
-
-        // The row being written: ret_1 into a ring of the last window + 1 rows (the sweep reads ret_1[i − window]
-        // back from it), the other nine outputs into a staging row; both are copied out after the row.
         var ringRows = window + 1;
-        var ring = new float[ringRows * count];
-        var staging = new float[10 * count];
         var rowOut = stackalloc float*[10];
-        var pending = new long[3 * (count / lanes + 1)];
         var pendingCount = 0;
 
         var one = TL.Broadcast(1);
@@ -110,11 +107,11 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         var rsiWeight = TL.Broadcast(rsiAlpha);
         var nearOne = TL.Broadcast(1e-24);
 
-        fixed (double* s = state)
-        fixed (float* suffixBase = suffixes)
-        fixed (long* pendingBase = pending)
-        fixed (float* ringBase = ring)
-        fixed (float* stagingBase = staging)
+        fixed (double* s = scratch.State)
+        fixed (float* suffixBase = scratch.Suffixes)
+        fixed (long* pendingBase = scratch.Pending)
+        fixed (float* ringBase = scratch.Ring)
+        fixed (float* stagingBase = scratch.Staging)
         {
             for (var f = 1; f < 10; f++)
             {
@@ -124,7 +121,7 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
             float* suffixMax = suffixBase, suffixMin = suffixBase + (long)window * count;
             var constants = new Constants<TV>(required, rsiRequired, ewmDecay, rsiDecay, rsiWeight, nearOne);
             var all = (1u << lanes) - 1;
-            for (var i = 0; i < _t; i++)
+            for (var i = rowStart; i < rowEnd; i++)
             {
                 var offset = (long)i * n + first;
                 var leaving = i >= window;
@@ -219,6 +216,45 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
     }
 
     /// <summary>
+    /// Per-symbol state of a range of symbols: one record of <see cref="StateRows"/> float64 vectors per vector of
+    /// symbols (every field a fixed offset from one pointer), the suffix extrema of the previous window-long segment
+    /// (van Herk / Gil-Werman, float32 as the values are), and the row being written: ret_1 into a ring of the last
+    /// window + 1 rows (the sweep reads ret_1[i − window] back from it), the other nine outputs into a staging row;
+    /// both are copied out after the row.
+    /// </summary>
+    internal sealed class Scratch
+    {
+        internal Scratch(int count, int lanes, int window)
+        {
+            State = new double[StateRows * count];
+            for (var v = 0; v < count; v += lanes)
+            {
+                var record = v * StateRows;
+                Array.Fill(State, double.NaN, record + EwmMean * lanes, lanes);
+                Array.Fill(State, 1.0, record + EwmWeight * lanes, lanes);
+                Array.Fill(State, double.NaN, record + RsiGain * lanes, 2 * lanes);
+                Array.Fill(State, 1.0, record + RsiWeight * lanes, lanes);
+            }
+
+            Suffixes = new float[2 * window * count];
+            // Padded by a vector for CopyRow's full-width loads at a row's end.
+            Ring = new float[(window + 1) * count + 16];
+            Staging = new float[10 * count + 16];
+            Pending = new long[3 * (count / lanes + 1)];
+        }
+
+        internal double[] State { get; }
+
+        internal float[] Suffixes { get; }
+
+        internal float[] Ring { get; }
+
+        internal float[] Staging { get; }
+
+        internal long[] Pending { get; }
+    }
+
+    /// <summary>
     /// Copies one staged row to its output. Streaming: the 64-byte lines the row covers whole are written with
     /// non-temporal stores (no read for ownership); the partial lines at either end, which neighbouring blocks share,
     /// with ordinary stores.
@@ -229,15 +265,27 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         var j = 0;
         if (streaming && Avx512F.IsSupported)
         {
-            for (var head = Math.Min(count, (int)((64 - ((nuint)destination & 63)) & 63) / sizeof(float)); j < head; j++)
+            // Masked stores for the partial lines (the neighbouring block writes the rest of them concurrently, so
+            // no read-modify-write); the staging rows are padded for the full-width loads.
+            var lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            var head = Math.Min(count, (int)((64 - ((nuint)destination & 63)) & 63) / sizeof(float));
+            if (head > 0)
             {
-                destination[j] = source[j];
+                Avx512F.MaskStore(destination, Vector512.LessThan(lane, Vector512.Create(head)).AsSingle(), Avx512F.LoadVector512(source));
+                j = head;
             }
 
             for (; j + 16 <= count; j += 16)
             {
                 Avx512F.StoreAlignedNonTemporal(destination + j, Avx512F.LoadVector512(source + j));
             }
+
+            if (j < count)
+            {
+                Avx512F.MaskStore(destination + j, Vector512.LessThan(lane, Vector512.Create(count - j)).AsSingle(), Avx512F.LoadVector512(source + j));
+            }
+
+            return;
         }
         else if (streaming && Avx.IsSupported)
         {
