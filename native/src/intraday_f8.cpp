@@ -154,10 +154,14 @@ constexpr int64_t kOutputsAhead = 2;
 // with non-temporal stores (no read for ownership); the partial lines at either end, which neighbouring blocks
 // share, with ordinary stores. One build per instruction set, as the managed CopyRow.
 __attribute__((target("avx512f"))) void copy_row_avx512(const float* src, float* dst, int64_t count) {
+  // Masked stores for the partial lines: the neighbouring block writes the rest of them concurrently.
   int64_t j = std::min<int64_t>(count, ((64 - (reinterpret_cast<uintptr_t>(dst) & 63)) & 63) / sizeof(float));
-  for (int64_t q = 0; q < j; ++q) dst[q] = src[q];
+  if (j > 0) _mm512_mask_storeu_ps(dst, static_cast<__mmask16>((1u << j) - 1), _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << j) - 1), src));
   for (; j + 16 <= count; j += 16) _mm512_stream_ps(dst + j, _mm512_loadu_ps(src + j));
-  for (; j < count; ++j) dst[j] = src[j];
+  if (j < count) {
+    const auto tail = static_cast<__mmask16>((1u << (count - j)) - 1);
+    _mm512_mask_storeu_ps(dst + j, tail, _mm512_maskz_loadu_ps(tail, src + j));
+  }
 }
 
 __attribute__((target("avx"))) void copy_row_avx(const float* src, float* dst, int64_t count) {
@@ -184,9 +188,21 @@ CopyRow pick_streaming_copy() {
 
 void copy_row_cached(const float* src, float* dst, int64_t count) { std::memcpy(dst, src, static_cast<size_t>(count) * sizeof(float)); }
 
-void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::vector<float>& suffix) {
-  const int64_t n = a.n;
+// One block of symbols with its state between time chunks (the managed IntradayF8Kernel.Scratch): the float64
+// state, then in `buffers` the suffix tables, three filler rows (NaN, -inf and +inf), the ret_1 ring of the last
+// w + 1 rows (ret_1[i - w] is read back from it) and the staging rows of the other outputs; the row being written
+// goes to the ring and the staging rows, which are copied out after the row. The ring and staging are padded by a
+// vector for the streaming copy's full-width loads.
+struct Block {
+  int64_t j0 = 0, nb = 0;
+  BlockState state;
+  std::vector<float> buffers;
+};
+
+void init_block(const F8Args& a, Block& block) {
+  const int64_t nb = block.nb;
   const int32_t w = a.window;
+  BlockState& s = block.state;
   init_moments(s.close, nb);
   init_moments(s.ret, nb);
   init_moments(s.vol, nb);
@@ -203,15 +219,25 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
   // last w + 1 rows (ret_1[i - w] is read back from it), the other outputs into a staging row; both are copied out
   // after the row.
   const int64_t ring_rows = w + 1;
-  suffix.resize(static_cast<size_t>((2 * (w + 1) + 3 + ring_rows + 10) * nb));
-  float* suffix_max = suffix.data();
+  block.buffers.assign(static_cast<size_t>((2 * (w + 1) + 3 + ring_rows) * nb + 10 * (nb + 16) + 16), 0.0f);
+  float* nan_row = block.buffers.data() + 2 * (w + 1) * nb;
+  std::fill(nan_row, nan_row + nb, kNaNf);
+  std::fill(nan_row + nb, nan_row + 2 * nb, -std::numeric_limits<float>::infinity());
+  std::fill(nan_row + 2 * nb, nan_row + 3 * nb, std::numeric_limits<float>::infinity());
+}
+
+// Rows [row_start, row_end) of one block, continuing from the rows before (time ranges run in order).
+void sweep_rows(const F8Args& a, Block& block, int64_t row_start, int64_t row_end) {
+  const int64_t n = a.n;
+  const int32_t w = a.window;
+  const int64_t j0 = block.j0, nb = block.nb;
+  BlockState& s = block.state;
+  const int64_t ring_rows = w + 1;
+  float* suffix_max = block.buffers.data();
   float* suffix_min = suffix_max + (w + 1) * nb;
   float* nan_row = suffix_min + (w + 1) * nb;
   float* low_row = nan_row + nb;
   float* high_row = low_row + nb;
-  std::fill(nan_row, nan_row + nb, kNaNf);
-  std::fill(low_row, low_row + nb, -std::numeric_limits<float>::infinity());
-  std::fill(high_row, high_row + nb, std::numeric_limits<float>::infinity());
   float* ring = high_row + nb;
   float* staging = ring + ring_rows * nb;
   static const CopyRow streaming_copy = pick_streaming_copy();
@@ -220,7 +246,7 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
   const double rsi_alpha = 1.0 / a.rsi_period;
   const f8::SweepConstants constants{static_cast<double>(w), static_cast<double>(a.rsi_period), 1.0 - a.ewm_alpha, 1.0 - rsi_alpha, rsi_alpha};
   static const SweepRow sweep_row = pick_sweep_row();
-  for (int64_t i = 0; i < a.t; ++i) {
+  for (int64_t i = row_start; i < row_end; ++i) {
     const int64_t offset = i * n + j0;
     const bool leaving = i >= w;
     Row r{};
@@ -233,7 +259,8 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
     r.suffix_max = low_row;
     r.suffix_min = high_row;
     r.out[0] = ring + (i % ring_rows) * nb;
-    for (int f = 1; f < 10; ++f) r.out[f] = staging + f * nb;
+    // Staging rows a line more than a row apart, so they do not share L1 sets.
+    for (int f = 1; f < 10; ++f) r.out[f] = staging + f * (nb + 16);
 
     // A new segment of the extrema: suffix extrema of the last `window` rows, once per segment.
     const int64_t segment = i - i % w;
@@ -273,6 +300,35 @@ void sweep_block(const F8Args& a, int64_t j0, int64_t nb, BlockState& s, std::ve
   }
   // Non-temporal stores are weakly ordered: make them visible before the block is reported done.
   if (a.streaming) _mm_sfence();
+}
+
+// Items (bucket above cell index) of cells 0..m-1, one build per instruction set (the loop vectorises).
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void bucket_cells(const float* values, int64_t m, float lo, double scale, uint64_t* items) {
+  for (int64_t a = 0; a < m; ++a)
+    items[a] = (static_cast<uint64_t>(static_cast<int32_t>((static_cast<double>(values[a]) - lo) * scale)) << 32) | static_cast<uint64_t>(a);
+}
+
+// The first position p >= a with p + 1 < m whose item shares its bucket with the next one, or m - 1 if none.
+int64_t next_shared_scalar(const uint64_t* items, int64_t a, int64_t m) {
+  for (; a + 1 < m; ++a)
+    if (items[a] >> 32 == items[a + 1] >> 32) return a;
+  return std::max<int64_t>(a, m - 1);
+}
+
+__attribute__((target("avx512f"))) int64_t next_shared_avx512(const uint64_t* items, int64_t a, int64_t m) {
+  for (; a + 8 < m; a += 8) {
+    // The buckets are the high (odd) 32-bit halves of the items.
+    const __mmask16 shared = _mm512_mask_cmpeq_epi32_mask(0xAAAA, _mm512_loadu_si512(items + a), _mm512_loadu_si512(items + a + 1));
+    if (shared != 0) return a + __builtin_ctz(shared) / 2;
+  }
+  return next_shared_scalar(items, a, m);
+}
+
+using NextShared = int64_t (*)(const uint64_t*, int64_t, int64_t);
+NextShared pick_next_shared() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") ? next_shared_avx512 : next_shared_scalar;
 }
 
 // Percentile ranks (average ties, in (0, 1]) of one row's members with finite values, in place; NaN elsewhere.
@@ -328,8 +384,7 @@ class RowRanker {
         items[a] = (static_cast<uint64_t>(static_cast<uint32_t>((static_cast<double>(values[j]) - lo) * scale)) << 32) | j;
       }
     } else {
-      for (int64_t a = 0; a < m; ++a)
-        items[a] = (static_cast<uint64_t>(static_cast<uint32_t>((static_cast<double>(values[a]) - lo) * scale)) << 32) | static_cast<uint64_t>(a);
+      bucket_cells(values, m, lo, scale, items);
     }
     for (int64_t a = 0; a < m; ++a) {
       const auto bucket = static_cast<uint32_t>(items[a] >> 32);
@@ -339,12 +394,9 @@ class RowRanker {
     scatter(items, swap_.data(), m, low, 32);
     scatter_ranking(swap_.data(), items, m, high, 32 + kBits, row, half_over_count);
 
-    for (int64_t a = 0; a + 1 < m;) {
+    static const NextShared next_shared = pick_next_shared();
+    for (int64_t a = next_shared(items, 0, m); a + 1 < m; a = next_shared(items, a, m)) {
       const uint64_t bucket = items[a] >> 32;
-      if (items[a + 1] >> 32 != bucket) {
-        ++a;
-        continue;
-      }
       int64_t e = a + 2;
       while (e < m && items[e] >> 32 == bucket) ++e;
       // A shared bucket: order by value, then give each tie group [g, h) the average of ranks g + 1 .. h.
@@ -417,48 +469,97 @@ class RowRanker {
   uint32_t histogram_[2 * kDigits];
 };
 
-// Runs body(task) for tasks [0, count) on up to hardware_concurrency threads, each taking the next task as it
-// finishes one, so a core slowed by other work takes fewer.
-template <typename Make, typename Body>
-void for_tasks(int64_t count, Make&& make_scratch, Body&& body) {
+// The sweep and the rank as a pipeline over time chunks, as the managed IntradayF8Pipeline: the sweep of a chunk
+// mostly waits on memory (ten outputs per cell) while the rank of a finished chunk is arithmetic on rows in L1.
+// Workers take the next rank task of a fully swept chunk (while at most half of them rank), else the next sweep task
+// (chunk-major, so a block's previous chunk is done), else a rank task regardless. Each block's rows still run in
+// order, so the values are those of one pass.
+qp_status intraday_f8(const F8Args& a) {
+  constexpr int64_t kChunkRows = 128;
+  constexpr int64_t kRankRows = 32;
+  const int64_t blocks = (a.n + kBlock - 1) / kBlock;
+  const int64_t chunks = (a.t + kChunkRows - 1) / kChunkRows;
+  const int64_t sweep_tasks = chunks * blocks;
+  const int64_t rank_tasks = (a.t + kRankRows - 1) / kRankRows;
+  std::vector<std::unique_ptr<Block>> state(static_cast<size_t>(blocks));
+  for (int64_t b = 0; b < blocks; ++b) {
+    state[b] = std::make_unique<Block>();
+    state[b]->j0 = b * kBlock;
+    state[b]->nb = std::min(kBlock, a.n - b * kBlock);
+    init_block(a, *state[b]);
+  }
+  std::vector<std::atomic<int64_t>> blocks_done(static_cast<size_t>(chunks));
+  std::vector<std::atomic<int64_t>> rows_done(static_cast<size_t>(blocks));
+  for (auto& d : blocks_done) d.store(0);
+  for (auto& d : rows_done) d.store(0);
+  std::atomic<int64_t> next_sweep{0}, next_rank{0}, ranking{0};
+  std::atomic<bool> failed{false};
   const int64_t hw = std::max<int64_t>(1, static_cast<int64_t>(std::thread::hardware_concurrency()));
-  const int64_t threads = std::min(hw, count);
-  std::atomic<int64_t> next{0};
+  const int64_t max_ranking = std::max<int64_t>(1, hw / 2);
+  float* rank = a.out[8];
+
+  auto rank_ready = [&](int64_t task) {
+    const int64_t last_row = std::min(a.t, (task + 1) * kRankRows) - 1;
+    return blocks_done[task * kRankRows / kChunkRows].load(std::memory_order_acquire) == blocks &&
+           blocks_done[last_row / kChunkRows].load(std::memory_order_acquire) == blocks;
+  };
+
+  auto try_rank = [&](RowRanker& ranker, bool sweep_left) {
+    int64_t task = next_rank.load();
+    if (task >= rank_tasks || !rank_ready(task) || (sweep_left && ranking.load() >= max_ranking)) return false;
+    if (!next_rank.compare_exchange_strong(task, task + 1)) return false;
+    ranking.fetch_add(1);
+    for (int64_t i = task * kRankRows; i < std::min(a.t, (task + 1) * kRankRows); ++i)
+      ranker.rank(rank + i * a.n, a.mask == nullptr ? nullptr : a.mask + i * a.n, a.n);
+    ranking.fetch_sub(1);
+    return true;
+  };
+
+  auto worker = [&]() {
+    RowRanker ranker(a.n);
+    while (true) {
+      const bool sweep_left = next_sweep.load() < sweep_tasks;
+      if (try_rank(ranker, sweep_left)) continue;
+      const int64_t task = sweep_left ? next_sweep.fetch_add(1) : sweep_tasks;
+      if (task < sweep_tasks) {
+        const int64_t chunk = task / blocks, b = task % blocks;
+        // The block's previous chunk was taken one round of blocks earlier; wait should it still be running.
+        while (rows_done[b].load(std::memory_order_acquire) < chunk * kChunkRows) {
+          if (failed.load()) return;
+          std::this_thread::yield();
+        }
+        const int64_t row_end = std::min(a.t, (chunk + 1) * kChunkRows);
+        sweep_rows(a, *state[b], chunk * kChunkRows, row_end);
+        rows_done[b].store(row_end, std::memory_order_release);
+        blocks_done[chunk].fetch_add(1, std::memory_order_acq_rel);
+        continue;
+      }
+      if (next_rank.load() >= rank_tasks) return;
+      // Nothing to sweep and the next rank task waits on a chunk another worker is finishing.
+      std::this_thread::yield();
+    }
+  };
+
+  const int64_t threads = std::min<int64_t>(hw, std::max<int64_t>(1, sweep_tasks));
   std::exception_ptr error;
   std::mutex error_lock;
-  auto worker = [&]() {
+  auto guarded_worker = [&]() {
     try {
-      auto scratch = make_scratch();
-      for (int64_t task = next.fetch_add(1); task < count; task = next.fetch_add(1)) body(task, *scratch);
+      worker();
     } catch (...) {
       std::lock_guard<std::mutex> hold(error_lock);
       if (!error) error = std::current_exception();
+      // Let the other workers finish: no more tasks, and none waits on this one.
+      failed.store(true);
+      next_sweep.store(sweep_tasks);
+      next_rank.store(rank_tasks);
     }
   };
   std::vector<std::thread> pool;
-  for (int64_t k = 1; k < threads; ++k) pool.emplace_back(worker);
-  worker();
+  for (int64_t k = 1; k < threads; ++k) pool.emplace_back(guarded_worker);
+  guarded_worker();
   for (auto& th : pool) th.join();
   if (error) std::rethrow_exception(error);
-}
-
-qp_status intraday_f8(const F8Args& a) {
-  const int64_t blocks = (a.n + kBlock - 1) / kBlock;
-  for_tasks(
-      blocks, [] { return std::make_unique<std::pair<BlockState, std::vector<float>>>(); },
-      [&](int64_t b, std::pair<BlockState, std::vector<float>>& scratch) {
-        const int64_t j0 = b * kBlock;
-        sweep_block(a, j0, std::min(kBlock, a.n - j0), scratch.first, scratch.second);
-      });
-  // Rank rows in chunks of 64 (eight or more chunks per core on W1's 8,190 rows).
-  constexpr int64_t kRows = 64;
-  float* rank = a.out[8];
-  for_tasks(
-      (a.t + kRows - 1) / kRows, [&] { return std::make_unique<RowRanker>(a.n); },
-      [&](int64_t c, RowRanker& ranker) {
-        for (int64_t i = c * kRows; i < std::min(a.t, (c + 1) * kRows); ++i)
-          ranker.rank(rank + i * a.n, a.mask == nullptr ? nullptr : a.mask + i * a.n, a.n);
-      });
   return QP_OK;
 }
 

@@ -4,21 +4,26 @@
 
 namespace qp::f8 {
 
-// Symbols per block: the state below (23 float64 per symbol, 47 KB) and the extrema suffixes stay in L1/L2, and
-// each row's slice is a 1 KB run per stream, long enough for the prefetchers. A multiple of 8 lanes.
-constexpr int64_t kBlock = 256;
+// Symbols per block: the state below (23 float64 per symbol, 94 KB), the extrema suffixes and the staging rows stay
+// in L2, and each row's slice is a 2 KB run per stream, long enough for the prefetchers and with few partial lines
+// at the block's edges. A multiple of 8 lanes.
+constexpr int64_t kBlock = 512;
+
+// Length of each state array: a line past the block, so the 23 arrays of one BlockState are not 4 KB apart (which
+// would put a lane's 23 values in one L1 set and make every load look dependent on the stores before it).
+constexpr int64_t kStride = kBlock + 8;
 
 struct Moments {
-  double shift[kBlock], s1[kBlock], s2[kBlock], count[kBlock], peak[kBlock];
+  double shift[kStride], s1[kStride], s2[kStride], count[kStride], peak[kStride];
 };
 
 struct alignas(64) BlockState {
   Moments close, ret, vol;
-  double ewm_mean[kBlock], ewm_weight[kBlock];
-  double gain[kBlock], loss[kBlock], rsi_weight[kBlock], rsi_count[kBlock];
-  double prefix_max[kBlock], prefix_min[kBlock];
+  double ewm_mean[kStride], ewm_weight[kStride];
+  double gain[kStride], loss[kStride], rsi_weight[kStride], rsi_count[kStride];
+  double prefix_max[kStride], prefix_min[kStride];
   // Per symbol: bit 0, 1, 2 = the close, return, volume moments need an exact recompute after this row.
-  int64_t recompute[kBlock];
+  int64_t recompute[kStride];
 };
 
 // One row of one block: pointers at the block's first symbol. Where a row has no such value (before the window

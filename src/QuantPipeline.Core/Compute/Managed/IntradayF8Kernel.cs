@@ -115,7 +115,8 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         {
             for (var f = 1; f < 10; f++)
             {
-                rowOut[f] = stagingBase + (long)f * count;
+                // A line more than a row apart, so the staging rows do not share L1 sets.
+                rowOut[f] = stagingBase + (long)f * (count + 16);
             }
 
             float* suffixMax = suffixBase, suffixMin = suffixBase + (long)window * count;
@@ -239,7 +240,7 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
             Suffixes = new float[2 * window * count];
             // Padded by a vector for CopyRow's full-width loads at a row's end.
             Ring = new float[(window + 1) * count + 16];
-            Staging = new float[10 * count + 16];
+            Staging = new float[10 * (count + 16)];
             Pending = new long[3 * (count / lanes + 1)];
         }
 
