@@ -112,6 +112,7 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
         fixed (long* pendingBase = scratch.Pending)
         fixed (float* ringBase = scratch.Ring)
         fixed (float* stagingBase = scratch.Staging)
+        fixed (int* streaks = scratch.Streaks)
         {
             for (var f = 1; f < 10; f++)
             {
@@ -122,6 +123,8 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
             float* suffixMax = suffixBase, suffixMin = suffixBase + (long)window * count;
             var constants = new Constants<TV>(required, rsiRequired, ewmDecay, rsiDecay, rsiWeight, nearOne);
             var all = (1u << lanes) - 1;
+            var laneShift = BitOperations.TrailingZeroCount(lanes);
+            var cleanAfter = Math.Max(window + 1, _rsiPeriod + 1);
             for (var i = rowStart; i < rowEnd; i++)
             {
                 var offset = (long)i * n + first;
@@ -171,14 +174,13 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
                     var inputs = new Inputs<TV>(x, y, previous, r, ry, v, vy);
 
                     // Every input finite, every window full, EWM and RSI started (the usual case): the same operations
-                    // without the missing-value selects. Both variants give the same bits.
-                    var finite = TL.IsFinite(TL.Add(TL.Add(TL.Add(TL.Add(x, y), TL.Add(previous, r)), TL.Add(TL.Add(ry, v), vy)),
-                        TL.Add(TL.Load(ref st[EwmMean * lanes]), TL.Load(ref st[RsiGain * lanes]))));
-                    var full = TL.And(
-                        TL.And(TL.GreaterThanOrEqual(TL.Load(ref st[(CloseMoments + 3) * lanes]), required), TL.GreaterThanOrEqual(TL.Load(ref st[(ReturnMoments + 3) * lanes]), required)),
-                        TL.And(TL.GreaterThanOrEqual(TL.Load(ref st[(VolumeMoments + 3) * lanes]), required), TL.GreaterThanOrEqual(TL.Load(ref st[RsiObservations * lanes]), rsiRequired)));
+                    // without the missing-value selects. Both variants give the same bits. That holds once close,
+                    // volume and the 1-bar return have been finite in every lane for window + 1 rows running: the
+                    // values leaving the windows are among them, the windows are full and both averages have started.
+                    var streak = streaks + (l >> laneShift);
+                    *streak = TL.MaskBits(TL.IsFinite(TL.Add(TL.Add(x, v), r))) == all ? Math.Min(*streak + 1, cleanAfter) : 0;
                     uint bits;
-                    if (TL.MaskBits(TL.And(finite, full)) == all)
+                    if (*streak == cleanAfter)
                     {
                         bits = Step<TV, TL, Clean>(st, inputs, extrema, constants, rowOut, l);
                     }
@@ -242,7 +244,11 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
             Ring = new float[(window + 1) * count + 16];
             Staging = new float[10 * (count + 16)];
             Pending = new long[3 * (count / lanes + 1)];
+            Streaks = new int[count / lanes + 1];
         }
+
+        /// <summary>Per vector of symbols: rows running (capped) in which close, volume and ret_1 were finite in every lane.</summary>
+        internal int[] Streaks { get; }
 
         internal double[] State { get; }
 
