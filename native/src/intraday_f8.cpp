@@ -214,6 +214,7 @@ void init_block(const F8Args& a, Block& block) {
     s.rsi_count[j] = 0.0;
     s.prefix_max[j] = s.prefix_min[j] = 0.0;
     s.recompute[j] = 0;
+    s.streak[j] = 0;
   }
   // Suffix tables, three filler rows (NaN, -inf and +inf), then the row being written: ret_1 into a ring of the
   // last w + 1 rows (ret_1[i - w] is read back from it), the other outputs into a staging row; both are copied out
@@ -244,7 +245,8 @@ void sweep_rows(const F8Args& a, Block& block, int64_t row_start, int64_t row_en
   const CopyRow copy_row = a.streaming ? streaming_copy : copy_row_cached;
   const int64_t back = static_cast<int64_t>(w) * n;
   const double rsi_alpha = 1.0 / a.rsi_period;
-  const f8::SweepConstants constants{static_cast<double>(w), static_cast<double>(a.rsi_period), 1.0 - a.ewm_alpha, 1.0 - rsi_alpha, rsi_alpha};
+  const f8::SweepConstants constants{static_cast<double>(w), static_cast<double>(a.rsi_period), 1.0 - a.ewm_alpha, 1.0 - rsi_alpha, rsi_alpha,
+                                     std::max(w, a.rsi_period) + 1};
   static const SweepRow sweep_row = pick_sweep_row();
   for (int64_t i = row_start; i < row_end; ++i) {
     const int64_t offset = i * n + j0;

@@ -24,6 +24,8 @@ struct alignas(64) BlockState {
   double prefix_max[kStride], prefix_min[kStride];
   // Per symbol: bit 0, 1, 2 = the close, return, volume moments need an exact recompute after this row.
   int64_t recompute[kStride];
+  // Per vector of symbols (at its first symbol): rows running, capped, in which close, volume and ret_1 were finite.
+  int32_t streak[kStride];
 };
 
 // One row of one block: pointers at the block's first symbol. Where a row has no such value (before the window
@@ -44,6 +46,7 @@ struct Row {
 
 struct SweepConstants {
   double window, rsi_period, ewm_decay, rsi_decay, rsi_alpha;
+  int32_t clean_after;
 };
 
 // The nine time-series features of one row of a block (ret_1 and the window return already written); true when

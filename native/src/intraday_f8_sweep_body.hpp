@@ -9,6 +9,7 @@
 // warning that such values would be passed differently without AVX-512 does not apply.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -281,11 +282,11 @@ inline __attribute__((always_inline)) bool lanes(const Row& r, BlockState& s, in
   const V v = L::widen(r.volume + j);
   const V v_old = L::widen(r.volume_old + j);
   const V ret_old = L::widen(r.ret_old + j);
-  const V window = L::bc(kc.window);
-  const auto clean = is_finite<L>(x + x_old + x_prev + ret + ret_old + v + v_old + L::load(s.ewm_mean + j) + L::load(s.gain + j)) &
-                     (L::load(s.close.count + j) == window) & (L::load(s.ret.count + j) == window) &
-                     (L::load(s.vol.count + j) == window) & (L::load(s.rsi_count + j) >= L::bc(kc.rsi_period));
-  if (L::all(clean)) return lanes<true, L>(r, s, j, kc, x, x_old, x_prev, ret, v, v_old, ret_old);
+  // Clean once close, volume and the 1-bar return have been finite in every lane for clean_after (window + 1) rows
+  // running: the values leaving the windows are among them, the windows are full and both averages have started.
+  int32_t& streak = s.streak[j];
+  streak = L::all(is_finite<L>(x + v + ret)) ? std::min(streak + 1, kc.clean_after) : 0;
+  if (streak == kc.clean_after) return lanes<true, L>(r, s, j, kc, x, x_old, x_prev, ret, v, v_old, ret_old);
   return lanes<false, L>(r, s, j, kc, x, x_old, x_prev, ret, v, v_old, ret_old);
 }
 
