@@ -1,5 +1,7 @@
-// The F8 intraday feature set (benchmark W1) in one sweep along time per block of symbols, then an in-place
-// cross-sectional rank of the window return. It is the native twin of the managed IntradayF8Kernel: the same
+// The F8 intraday feature set (benchmark W1): a sweep along time per block of symbols and a cross-sectional rank of
+// the window return, run as a pipeline over time chunks (the rank of finished chunks overlaps the sweep), with the
+// outputs staged per row and written with non-temporal stores on large panels. It is the native twin of the managed
+// IntradayF8Kernel and IntradayF8Pipeline: the same
 // float64 state per symbol (shifted running moments with the recompute trigger, van Herk/Gil-Werman extrema,
 // pandas' adjusted EWM, Wilder's averages), the same operations in the same order, and no contraction into fused
 // multiply-adds (CMakeLists.txt compiles this file with -ffp-contract=off), so both backends give the same bits.

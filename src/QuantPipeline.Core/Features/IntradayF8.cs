@@ -189,9 +189,9 @@ public static class IntradayF8
     }
 
     /// <summary>
-    /// Symbols per column block of the fused kernel. Its state (23 float64 per symbol, 47 KB) and the extrema suffixes
-    /// (60 KB) stay in L1/L2; 256 measured fastest on the W1 shape (128: ~30 % slower, the rows' runs get too short for
-    /// the prefetcher; 512 and wider: no faster, and fewer blocks to balance over the cores).
+    /// Symbols per column block of the fused kernel on panels below <see cref="StreamingCells"/> (larger ones run
+    /// <see cref="IntradayF8Pipeline"/> with blocks of 512). Its state (23 float64 per symbol, 47 KB) and the extrema
+    /// suffixes (60 KB) stay in L1/L2, and several blocks per core keep the cores balanced.
     /// </summary>
     private const int FusedBlockWidth = 256;
 
