@@ -4,64 +4,17 @@
 #include <cstring>
 
 #include "common.hpp"
+#include "row_ranker.hpp"
 
 namespace {
 
 enum CrossOp { kRank, kZScore, kDemean, kWinsorize };
 
-// Maps a float to an unsigned key with the same order (negative values flipped), for radix sorting.
-inline uint32_t order_key(float x) {
-  uint32_t bits;
-  std::memcpy(&bits, &x, sizeof bits);
-  return (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
-}
-
-// Row scratch owned by one thread: keys and symbol indices, sorted by key with three 11-bit radix passes.
+// Row scratch owned by one thread: the members' values and symbol indices.
 struct RowScratch {
-  std::vector<uint32_t> keys, keys2;
-  std::vector<int32_t> index, index2;
+  std::vector<int32_t> index;
   std::vector<double> values;
-  explicit RowScratch(int64_t n)
-      : keys(static_cast<size_t>(n)), keys2(static_cast<size_t>(n)), index(static_cast<size_t>(n)), index2(static_cast<size_t>(n)),
-        values(static_cast<size_t>(n)) {}
-
-  void sort(int64_t count) {
-    uint32_t* k = keys.data();
-    uint32_t* k2 = keys2.data();
-    int32_t* ix = index.data();
-    int32_t* ix2 = index2.data();
-    // All three digit histograms in one read of the keys, then one scatter per digit.
-    static thread_local uint32_t buckets[3][2048];
-    std::memset(buckets, 0, sizeof buckets);
-    for (int64_t a = 0; a < count; ++a) {
-      const uint32_t key = k[a];
-      ++buckets[0][key & 2047u];
-      ++buckets[1][(key >> 11) & 2047u];
-      ++buckets[2][key >> 22];
-    }
-    for (auto& digit : buckets) {
-      uint32_t sum = 0;
-      for (uint32_t& b : digit) {
-        const uint32_t c = b;
-        b = sum;
-        sum += c;
-      }
-    }
-    for (int pass = 0; pass < 3; ++pass) {
-      const int shift = 11 * pass;
-      uint32_t* offsets = buckets[pass];
-      for (int64_t a = 0; a < count; ++a) {
-        const uint32_t slot = offsets[(k[a] >> shift) & 2047u]++;
-        k2[slot] = k[a];
-        ix2[slot] = ix[a];
-      }
-      std::swap(k, k2);
-      std::swap(ix, ix2);
-    }
-    // Three passes leave the result in the second buffers: swap the vectors so keys/index hold it.
-    keys.swap(keys2);
-    index.swap(index2);
-  }
+  explicit RowScratch(int64_t n) : index(static_cast<size_t>(n)), values(static_cast<size_t>(n)) {}
 };
 
 double sorted_quantile(const double* sorted, int64_t count, double q) {
@@ -71,6 +24,7 @@ double sorted_quantile(const double* sorted, int64_t count, double q) {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
 }
 
+// Z-score, demean and winsorise of one row (the rank is RowRanker's).
 void cross_row(int32_t op, const float* in, const uint8_t* mask, float* out, int64_t n, double lower, double upper, int32_t ddof,
                RowScratch& s) {
   int64_t count = 0;
@@ -79,8 +33,6 @@ void cross_row(int32_t op, const float* in, const uint8_t* mask, float* out, int
     const float x = in[j];
     out[j] = qp::kNaNf;
     if ((mask == nullptr || mask[j] != 0) && std::isfinite(x)) {
-      // -0 and +0 are equal values: one key, so they tie.
-      s.keys[static_cast<size_t>(count)] = order_key(x == 0.0f ? 0.0f : x);
       s.index[static_cast<size_t>(count)] = static_cast<int32_t>(j);
       s.values[static_cast<size_t>(count)] = x;
       sum += x;
@@ -111,17 +63,6 @@ void cross_row(int32_t op, const float* in, const uint8_t* mask, float* out, int
       const int32_t j = s.index[static_cast<size_t>(a)];
       out[j] = static_cast<float>(std::clamp(static_cast<double>(in[j]), lo, hi));
     }
-    return;
-  }
-
-  s.sort(count);
-  int64_t start = 0;
-  while (start < count) {
-    int64_t end = start;
-    while (end + 1 < count && s.keys[static_cast<size_t>(end + 1)] == s.keys[static_cast<size_t>(start)]) ++end;
-    const auto rank = static_cast<float>((static_cast<double>(start + end) * 0.5 + 1.0) / static_cast<double>(count));
-    for (int64_t a = start; a <= end; ++a) out[s.index[static_cast<size_t>(a)]] = rank;
-    start = end + 1;
   }
 }
 
@@ -157,6 +98,17 @@ extern "C" qp_status qp_cross_sectional_f32(int32_t op, const float* src, const 
       return qp::fail(QP_INVALID_ARGUMENT, "winsorising quantiles must satisfy 0 <= lower <= upper <= 1");
     if (ddof < 0) return qp::fail(QP_INVALID_ARGUMENT, "ddof must be non-negative");
     if (n > INT32_MAX) return qp::fail(QP_INVALID_ARGUMENT, "at most 2^31 - 1 symbols per row");
+    if (op == kRank) {
+      // The percentile rank shared with the fused F8 kernel, in place on a copy of each row.
+      qp::parallel_for(t, 1, t * n, [&](int64_t first, int64_t count) {
+        qp::RowRanker ranker(n);
+        for (int64_t i = first; i < first + count; ++i) {
+          if (dst != src) std::memcpy(dst + i * n, src + i * n, static_cast<size_t>(n) * sizeof(float));
+          ranker.rank(dst + i * n, mask == nullptr ? nullptr : mask + i * n, n);
+        }
+      });
+      return QP_OK;
+    }
     qp::parallel_for(t, 1, t * n, [&](int64_t first, int64_t count) {
       RowScratch scratch(n);
       for (int64_t i = first; i < first + count; ++i)
