@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -70,8 +71,11 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
     /// <summary>Every row of the symbols [first, first + count), in one call.</summary>
     public void Run<TV, TL>(int first, int count)
         where TV : struct
-        where TL : IDoubleLanes<TV> =>
-        Run<TV, TL>(first, count, CreateScratch<TV, TL>(count), 0, _t);
+        where TL : IDoubleLanes<TV>
+    {
+        using var scratch = CreateScratch<TV, TL>(count);
+        Run<TV, TL>(first, count, scratch, 0, _t);
+    }
 
     /// <summary>The state of a range of symbols between calls of <see cref="Run{TV, TL}(int, int, Scratch, int, int)"/>.</summary>
     public Scratch CreateScratch<TV, TL>(int count)
@@ -225,11 +229,13 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
     /// window + 1 rows (the sweep reads ret_1[i − window] back from it), the other nine outputs into a staging row;
     /// both are copied out after the row.
     /// </summary>
-    internal sealed class Scratch
+    internal sealed class Scratch : IDisposable
     {
+        /// <summary>Rented from the shared array pools (the W1 shape needs ~2 MB per call): return with Dispose.</summary>
         internal Scratch(int count, int lanes, int window)
         {
-            State = new double[StateRows * count];
+            State = ArrayPool<double>.Shared.Rent(StateRows * count);
+            Array.Clear(State);
             for (var v = 0; v < count; v += lanes)
             {
                 var record = v * StateRows;
@@ -239,12 +245,25 @@ internal readonly unsafe struct IntradayF8Kernel : IColumnKernel
                 Array.Fill(State, 1.0, record + RsiWeight * lanes, lanes);
             }
 
-            Suffixes = new float[2 * window * count];
-            // Padded by a vector for CopyRow's full-width loads at a row's end.
-            Ring = new float[(window + 1) * count + 16];
-            Staging = new float[10 * (count + 16)];
-            Pending = new long[3 * (count / lanes + 1)];
-            Streaks = new int[count / lanes + 1];
+            // Written before they are read (the suffixes at each segment start, ring and staging rows as the row is
+            // swept, the pending list per row); the ring and staging are padded by a vector for CopyRow's full-width
+            // loads at a row's end.
+            Suffixes = ArrayPool<float>.Shared.Rent(2 * window * count);
+            Ring = ArrayPool<float>.Shared.Rent((window + 1) * count + 16);
+            Staging = ArrayPool<float>.Shared.Rent(10 * (count + 16));
+            Pending = ArrayPool<long>.Shared.Rent(3 * (count / lanes + 1));
+            Streaks = ArrayPool<int>.Shared.Rent(count / lanes + 1);
+            Array.Clear(Streaks);
+        }
+
+        public void Dispose()
+        {
+            ArrayPool<double>.Shared.Return(State);
+            ArrayPool<float>.Shared.Return(Suffixes);
+            ArrayPool<float>.Shared.Return(Ring);
+            ArrayPool<float>.Shared.Return(Staging);
+            ArrayPool<long>.Shared.Return(Pending);
+            ArrayPool<int>.Shared.Return(Streaks);
         }
 
         /// <summary>Per vector of symbols: rows running (capped) in which close, volume and ret_1 were finite in every lane.</summary>

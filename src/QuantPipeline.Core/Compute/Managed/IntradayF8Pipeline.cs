@@ -106,13 +106,23 @@ internal static unsafe class IntradayF8Pipeline
             }
         }
 
-        if (workers <= 1)
+        try
         {
-            Worker();
-            return;
-        }
+            if (workers <= 1)
+            {
+                Worker();
+                return;
+            }
 
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => Worker());
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, _ => Worker());
+        }
+        finally
+        {
+            foreach (var part in parts)
+            {
+                part.Dispose();
+            }
+        }
     }
 
     /// <summary>Blocks of <see cref="BlockWidth"/> symbols, each split into its widest-vector part and a scalar remainder.</summary>
@@ -142,7 +152,7 @@ internal static unsafe class IntradayF8Pipeline
     }
 
     /// <summary>A range of symbols swept with one lane width, with its state between chunks.</summary>
-    private sealed class Part
+    private sealed class Part : IDisposable
     {
         private readonly int _first;
         private readonly int _count;
@@ -165,6 +175,8 @@ internal static unsafe class IntradayF8Pipeline
 
         /// <summary>Rows swept so far (a multiple of <see cref="ChunkRows"/> until the last chunk).</summary>
         internal int RowsDone;
+
+        public void Dispose() => _scratch.Dispose();
 
         internal void Sweep(IntradayF8Kernel kernel, int rowStart, int rowEnd)
         {
