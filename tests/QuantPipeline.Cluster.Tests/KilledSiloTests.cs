@@ -13,7 +13,8 @@ public sealed class KilledSiloTests
         var (cluster, shared) = await TestSilos.StartAsync(3);
         try
         {
-            SlopeRetrainUnit.Delay = TimeSpan.FromMilliseconds(400);
+            // Long enough that the kill below lands while the victim still holds its unit, also on a loaded machine.
+            SlopeRetrainUnit.Delay = TimeSpan.FromMilliseconds(1500);
             var dates = Enumerable.Range(0, 12).Select(i => new DateOnly(2021, 1, 29).AddMonths(i)).ToList();
             var units = ClusterBackfill.Units(dates, Path.Combine(shared, "work"), null, []).Select(u => u with { PreferGpu = false }).ToList();
             var dispatcher = new ClusterDispatcher(cluster.Client, new SharedStore(shared), new ClusterDispatchOptions { CallTimeout = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(20) });
