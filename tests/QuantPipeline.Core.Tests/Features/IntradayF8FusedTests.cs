@@ -57,12 +57,7 @@ public class IntradayF8FusedTests
         // chunk) while other workers rank finished rows; n = 1100 gives parts of 512, 512 and 72 vector lanes plus a
         // scalar remainder of 4. Outliers trigger the exact recompute across chunk boundaries.
         var (close, volume) = RandomBars(t, n, seed);
-        var rng = new Random(seed);
-        for (var k = 0; k < 30; k++)
-        {
-            close[rng.Next(close.Length)] = k % 3 == 0 ? float.NegativeInfinity : 1e17f;
-            volume[rng.Next(volume.Length)] = 1e17f;
-        }
+        AddOutliers(close, volume, seed, 30, k => k % 3 == 0 ? float.NegativeInfinity : 1e17f);
 
         var membership = Membership(t, n, seed);
         var stores = streaming ? F8Stores.Streaming : F8Stores.Cached;
@@ -126,12 +121,7 @@ public class IntradayF8FusedTests
         // edges (n = 517 and 13 put the edges at every offset within a line): the same values, also where the exact
         // recompute rewrites cells after the row was copied out.
         var (close, volume) = RandomBars(t, n, seed);
-        var rng = new Random(seed);
-        for (var k = 0; k < 20; k++)
-        {
-            close[rng.Next(close.Length)] = k % 2 == 0 ? float.PositiveInfinity : 1e17f;
-            volume[rng.Next(volume.Length)] = 1e17f;
-        }
+        AddOutliers(close, volume, seed, 20, k => k % 2 == 0 ? float.PositiveInfinity : 1e17f);
 
         var membership = Membership(t, n, seed);
         var cached = RunFused(close, volume, membership, t, n, backend, F8Stores.Cached);
@@ -153,12 +143,7 @@ public class IntradayF8FusedTests
         // Same float64 operations in the same order, no fused multiply-adds on either side: identical outputs, also
         // through outliers that trigger the exact recompute, ±∞, NaN gaps and a partial membership mask.
         var (close, volume) = RandomBars(t, n, seed);
-        var rng = new Random(seed);
-        for (var k = 0; k < 40; k++)
-        {
-            close[rng.Next(close.Length)] = k % 4 == 0 ? float.PositiveInfinity : k % 4 == 1 ? float.NegativeInfinity : 1e17f;
-            volume[rng.Next(volume.Length)] = 1e17f;
-        }
+        AddOutliers(close, volume, seed, 40, k => k % 4 == 0 ? float.PositiveInfinity : k % 4 == 1 ? float.NegativeInfinity : 1e17f);
 
         var membership = Membership(t, n, seed);
         var managed = Run(close, volume, membership, t, n, "managed");
@@ -343,6 +328,20 @@ public class IntradayF8FusedTests
         {
             var name = IntradayF8.Names[f];
             Numbers.AssertClose(expected[name], actual[f], $"{what} {name}");
+        }
+    }
+
+    /// <summary>
+    /// Puts <paramref name="count"/> outliers at random cells: close gets <paramref name="closeValue"/>(k), volume 1e17
+    /// (values that trigger the exact recompute, and ±∞, which count as missing).
+    /// </summary>
+    private static void AddOutliers(float[] close, float[] volume, int seed, int count, Func<int, float> closeValue)
+    {
+        var rng = new Random(seed);
+        for (var k = 0; k < count; k++)
+        {
+            close[rng.Next(close.Length)] = closeValue(k);
+            volume[rng.Next(volume.Length)] = 1e17f;
         }
     }
 

@@ -64,8 +64,14 @@ internal sealed class RowSorter
         }
 
         // Replace each bucket by the exact key; runs of a shared bucket are then put in exact order.
-        var items = _items;
-        var m = Count;
+        fixed (ulong* items = _items)
+        {
+            SortRunsByKey(row, items, Count);
+        }
+    }
+
+    private static unsafe void SortRunsByKey(float* row, ulong* items, int m)
+    {
         var runStart = 0;
         var runBucket = items[0] >> 32;
         for (var k = 0; k < m; k++)
@@ -338,7 +344,8 @@ internal sealed class RowSorter
         return true;
     }
 
-    private static unsafe void Scatter(ulong* from, ulong* to, int m, int* counts, int shift)
+    /// <summary>Turns bucket counts into the buckets' first positions (exclusive prefix sums).</summary>
+    private static unsafe void Prefix(int* counts)
     {
         var total = 0;
         for (var b = 0; b < Buckets; b++)
@@ -347,7 +354,11 @@ internal sealed class RowSorter
             counts[b] = total;
             total += c;
         }
+    }
 
+    private static unsafe void Scatter(ulong* from, ulong* to, int m, int* counts, int shift)
+    {
+        Prefix(counts);
         for (var k = 0; k < m; k++)
         {
             var item = from[k];
@@ -361,14 +372,7 @@ internal sealed class RowSorter
     /// </summary>
     private static unsafe void ScatterRanking(ulong* from, ulong* to, int m, int* counts, int shift, float* output, double halfOverCount)
     {
-        var total = 0;
-        for (var b = 0; b < Buckets; b++)
-        {
-            var c = counts[b];
-            counts[b] = total;
-            total += c;
-        }
-
+        Prefix(counts);
         for (var k = 0; k < m; k++)
         {
             var item = from[k];
@@ -401,28 +405,6 @@ internal sealed class RowSorter
         }
     }
 
-    private static void SortRun(ulong[] items, int start, int end)
-    {
-        var size = end - start;
-        if (size > InsertionLimit)
-        {
-            items.AsSpan(start, size).Sort();
-            return;
-        }
-
-        for (var k = start + 1; k < end; k++)
-        {
-            var item = items[k];
-            var q = k - 1;
-            while (q >= start && items[q] > item)
-            {
-                items[q + 1] = items[q];
-                q--;
-            }
-
-            items[q + 1] = item;
-        }
-    }
 
     /// <summary>Quantile of the sorted values with linear interpolation (pandas' default).</summary>
     internal double Quantile(double q)
