@@ -3,12 +3,13 @@ using System.Runtime.Intrinsics;
 namespace QuantPipeline.Core.Compute.Managed;
 
 /// <summary>
-/// Runs the fused F8 kernel as a pipeline over time chunks, so the cross-sectional rank overlaps the sweep: the sweep
-/// of a chunk (per column part) mostly waits on memory — it writes ten outputs per cell — while the rank of a finished
-/// chunk is arithmetic on rows that fit in L1. Workers take, in order of preference, the next rank task of a chunk
-/// whose every part is swept (while at most half the workers rank), else the next sweep task (chunk-major, so a part's
-/// previous chunk is already done), else a rank task regardless. On two cores one ranks while the other sweeps with the
-/// whole memory bandwidth to itself. Values are those of the one-pass kernel: each part's rows still run in order.
+/// Runs the fused F8 kernel as a pipeline over time chunks, so the cross-sectional rank overlaps the sweep instead of
+/// following it: the sweep of a chunk (per column part) streams ten outputs per cell to memory, the rank of a finished
+/// chunk is arithmetic on rows that fit in L1, and no core waits for the other phase to end. Workers take, in order of
+/// preference, the next rank task of a chunk whose every part is swept (while at most half the workers rank), else the
+/// next sweep task (chunk-major, so a part's previous chunk is already done), else a rank task regardless. On W1 this
+/// made the call CPU-bound (wall ≈ CPU time / 2). Values are those of the one-pass kernel: each part's rows still run
+/// in order. A worker that fails stops the others (none is left waiting on its part) and the error propagates.
 /// </summary>
 internal static unsafe class IntradayF8Pipeline
 {
@@ -31,6 +32,7 @@ internal static unsafe class IntradayF8Pipeline
         var nextSweep = 0;
         var nextRank = 0;
         var ranking = 0;
+        var failed = 0;
         var maxRanking = Math.Max(1, workers / 2);
 
         bool RankReady(int task)
@@ -68,9 +70,22 @@ internal static unsafe class IntradayF8Pipeline
 
         void Worker()
         {
+            try
+            {
+                Work();
+            }
+            catch
+            {
+                Volatile.Write(ref failed, 1);
+                throw;
+            }
+        }
+
+        void Work()
+        {
             var sorter = new RowSorter(n);
             var spin = new SpinWait();
-            while (true)
+            while (Volatile.Read(ref failed) == 0)
             {
                 var sweepLeft = Volatile.Read(ref nextSweep) < sweepTasks;
                 if (TryRank(sorter, sweepLeft))
@@ -86,6 +101,11 @@ internal static unsafe class IntradayF8Pipeline
                     // The part's previous chunk was taken one round of parts earlier; wait should it still be running.
                     while (Volatile.Read(ref part.RowsDone) < chunk * ChunkRows)
                     {
+                        if (Volatile.Read(ref failed) != 0)
+                        {
+                            return;
+                        }
+
                         spin.SpinOnce();
                     }
 
