@@ -42,6 +42,22 @@ public class CrossSectionalRankTests
         Numbers.AssertClose(ReferenceKernels.CrossSectional(CrossSectionalOp.Rank, src, null, t, N, new CrossSectionalSpec()), dst, $"{backend} rank without mask");
     }
 
+    [Theory]
+    [MemberData(nameof(BackendNames))]
+    public void Rank_of_wide_rows_with_ties_and_an_outlier_matches_the_reference(string backend)
+    {
+        // 5,000 full rows (no mask, all finite: the sorter's path without gathering), ties on a 1/64 grid in the even
+        // rows and an outlier at 1e9 that crowds the rest into a few thousand buckets.
+        const int t = 4, n = 5_000;
+        var rng = new Random(12);
+        var src = Enumerable.Range(0, t * n).Select(k => k % n == 17 ? 1e9f : MathF.Round((float)(rng.NextDouble() - 0.5) * 64) / 64 + (float)rng.NextDouble() * (k / n % 2)).ToArray();
+        var dst = new float[src.Length];
+
+        Backends.Get(backend).CrossSectional(CrossSectionalOp.Rank, src, [], dst, t, n, new CrossSectionalSpec());
+
+        Numbers.AssertClose(ReferenceKernels.CrossSectional(CrossSectionalOp.Rank, src, null, t, n, new CrossSectionalSpec()), dst, $"{backend} rank of 5,000 cells");
+    }
+
     [Fact]
     public unsafe void Rank_in_place_matches_the_reference_on_adversarial_rows()
     {
