@@ -46,7 +46,7 @@ public class CrossSectionalRankTests
     [MemberData(nameof(BackendNames))]
     public void Rank_of_wide_rows_with_ties_and_an_outlier_matches_the_reference(string backend)
     {
-        // 5,000 full rows (no mask, all finite: the sorter's path without gathering), ties on a 1/64 grid in the even
+        // Full rows of 5,000 cells (no mask, all finite: the sorter's path without gathering), ties on a 1/64 grid in the even
         // rows and an outlier at 1e9 that crowds the rest into a few thousand buckets.
         const int t = 4, n = 5_000;
         var rng = new Random(12);
