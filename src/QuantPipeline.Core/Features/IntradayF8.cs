@@ -124,7 +124,7 @@ public static class IntradayF8
                 var rank = pointers[8];
                 if (PipelineOverride ?? streaming)
                 {
-                    // Large panels: the rank of finished time chunks overlaps the memory-bound sweep.
+                    // Large panels: the rank of finished time chunks overlaps the sweep instead of following it.
                     IntradayF8Pipeline.Run(kernel, rank, membership.IsEmpty ? null : m, t, n, Environment.ProcessorCount);
                     return;
                 }
