@@ -62,7 +62,8 @@ public sealed class F8Workload : IDisposable
     {
         for (var k = 0; k < Outputs; k++)
         {
-            outputs[k].CopyToCPU(ref results[k][0], results[k].Length);
+            // Through the span overload: ILGPU pins it (a raw ref into an unpinned array can move mid-copy).
+            outputs[k].SubView(0, results[k].Length).CopyToCPU(results[k].AsSpan());
         }
     }
 

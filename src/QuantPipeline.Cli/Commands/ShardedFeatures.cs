@@ -35,17 +35,15 @@ internal static class ShardedFeatures
 
         // Shards computed here go to a scratch folder: the units and their outputs are the cluster's, only the place differs.
         var scratch = Directory.CreateTempSubdirectory("qp-shards-");
-        var log = Core.Compute.ComputeBackends.Log;
         try
         {
             // The command has already said which backend it uses; the shards' executor would say it again.
-            Core.Compute.ComputeBackends.Log = _ => { };
+            using var quiet = Core.Compute.ComputeBackends.LogTo(_ => { });
             var dispatcher = new LocalDispatcher(new SharedStore(scratch.FullName), ClusterRun.LocalExecutors());
             return FeatureShards.EvaluateAsync(dispatcher, definitions, fields, times, symbols, backend, rows, Shards(progress, features)).GetAwaiter().GetResult();
         }
         finally
         {
-            Core.Compute.ComputeBackends.Log = log;
             scratch.Delete(recursive: true);
         }
     }

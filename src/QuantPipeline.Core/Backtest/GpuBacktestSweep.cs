@@ -145,7 +145,7 @@ public static class GpuBacktestSweep
         for (var first = 0; first < variants.Count; first += batch)
         {
             var count = Math.Min(batch, variants.Count - first);
-            specBuffer.View.SubView(0, count).CopyFromCPU(ref specs[first], count);
+            HostCopies.Upload(specBuffer.View, specs.AsSpan(first, count));
             gpu.Kernels.SweepBookPass(
                 new KernelConfig(count, group),
                 returns.View,
@@ -165,7 +165,7 @@ public static class GpuBacktestSweep
             var block = (long)count * t;
             foreach (var f in fields)
             {
-                outputs.View.SubView(f * block, block).CopyToCPU(ref host[0], block);
+                HostCopies.Download(outputs.View.SubView(f * block, block), host.AsSpan(0, (int)block));
                 for (var k = 0; k < count; k++)
                 {
                     output[f][first + k] = host.AsSpan(k * t, t).ToArray();
@@ -244,7 +244,7 @@ public static class GpuBacktestSweep
                 }
             }
 
-            buffer.View.SubView(panel * cells, cells).CopyFromCPU(ref dense[0], cells);
+            HostCopies.Upload(buffer.View.SubView(panel * cells, cells), dense);
         }
 
         return buffer;
@@ -271,10 +271,7 @@ public static class GpuBacktestSweep
     private static MemoryBuffer1D<float, Stride1D.Dense> Upload(Accelerator accelerator, float[]? panel)
     {
         var buffer = accelerator.Allocate1D<float>(Math.Max(1, panel?.Length ?? 0));
-        if (panel is { Length: > 0 })
-        {
-            buffer.View.CopyFromCPU(ref MemoryMarshal.GetArrayDataReference(panel), panel.Length);
-        }
+        HostCopies.Upload(buffer.View, panel);
 
         return buffer;
     }

@@ -10,12 +10,39 @@ public static class ComputeBackends
 {
     public static readonly IReadOnlyList<string> Names = ["auto", "managed", "native", "gpu"];
 
-    /// <summary>Where the "backend chosen" line goes; the CLI points it at its logger. Default: standard error.</summary>
+    private static readonly AsyncLocal<Action<string>?> ScopedLog = new();
+
+    /// <summary>
+    /// Where the "backend chosen" line goes for the whole process unless a <see cref="LogTo"/> scope says otherwise.
+    /// Default: standard error.
+    /// </summary>
     public static Action<string> Log { get; set; } = message => Console.Error.WriteLine(message);
+
+    /// <summary>
+    /// Sends the "backend chosen" lines of this async flow (and the tasks it starts) to <paramref name="sink"/> until
+    /// the returned scope is disposed. Other threads keep their own sink, so concurrent callers (test classes run in
+    /// parallel, shard executors) never see each other's lines or swap the process-wide one under each other.
+    /// </summary>
+    public static IDisposable LogTo(Action<string> sink)
+    {
+        ArgumentNullException.ThrowIfNull(sink);
+        var previous = ScopedLog.Value;
+        ScopedLog.Value = sink;
+        return new Scope(() => ScopedLog.Value = previous);
+    }
+
+    private static void Write(string message) => (ScopedLog.Value ?? Log)(message);
+
+    private sealed class Scope(Action restore) : IDisposable
+    {
+        private Action? _restore = restore;
+
+        public void Dispose() => Interlocked.Exchange(ref _restore, null)?.Invoke();
+    }
 
     // One accelerator per process: ILGPU contexts are expensive and kernels are compiled once per accelerator.
     // Callers on several threads share it, so calls are serialised (one stream, reused scratch buffers).
-    private static readonly Lazy<IComputeBackend> SharedGpu = new(() => new SynchronizedBackend(new Gpu.GpuBackend(forceCpu: false, log: message => Log(message))));
+    private static readonly Lazy<IComputeBackend> SharedGpu = new(() => new SynchronizedBackend(new Gpu.GpuBackend(forceCpu: false, log: Write)));
 
     public static IComputeBackend Create(string name)
     {
@@ -43,7 +70,7 @@ public static class ComputeBackends
                 throw new ArgumentException($"Unknown compute backend '{name}'. Choose one of: {string.Join(", ", Names)}.", nameof(name));
         }
 
-        Log($"compute backend: {backend.Name} ({reason})");
+        Write($"compute backend: {backend.Name} ({reason})");
         return backend;
     }
 

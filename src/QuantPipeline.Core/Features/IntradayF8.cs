@@ -87,8 +87,17 @@ public static class IntradayF8
     /// </summary>
     internal const long StreamingCells = 1L << 20;
 
-    /// <summary>For tests: force the managed time-chunk pipeline on or off (null: on exactly when streaming).</summary>
-    internal static bool? PipelineOverride { get; set; }
+    private static readonly AsyncLocal<bool?> PipelineChoice = new();
+
+    /// <summary>
+    /// For tests: force the managed time-chunk pipeline on or off (null: on exactly when streaming) for calls made on
+    /// this async flow only, so a test that flips it cannot change the kernel another test class runs meanwhile.
+    /// </summary>
+    internal static bool? PipelineOverride
+    {
+        get => PipelineChoice.Value;
+        set => PipelineChoice.Value = value;
+    }
 
     /// <summary>As the public overload, with the store policy explicit (tests run both on small shapes).</summary>
     internal static unsafe void ComputeFused(IComputeBackend backend, ReadOnlySpan<float> close, ReadOnlySpan<float> volume, ReadOnlySpan<bool> membership, int t, int n, float[][] outputs, F8Stores stores)

@@ -10,18 +10,49 @@ public class ComputeBackendsTests
     [InlineData(" Managed ", "managed")]
     public void Named_backends_are_created_and_logged(string name, string expected)
     {
-        var lines = new System.Collections.Concurrent.ConcurrentBag<string>();
-        var previous = ComputeBackends.Log;
-        ComputeBackends.Log = lines.Add;
-        try
+        var lines = new List<string>();
+        using (ComputeBackends.LogTo(lines.Add))
         {
             Assert.Equal(expected, ComputeBackends.Create(name).Name);
-            // Other test classes may log through the same hook meanwhile, so look for our line among them.
-            Assert.Contains($"compute backend: {expected} (requested)", lines);
         }
-        finally
+
+        // The scope is this test's own: other test classes creating backends meanwhile log elsewhere.
+        Assert.Equal([$"compute backend: {expected} (requested)"], lines);
+    }
+
+    [Fact]
+    public async Task Log_scopes_on_concurrent_flows_keep_their_own_lines_and_restore_the_previous_sink()
+    {
+        var outer = new List<string>();
+        using (ComputeBackends.LogTo(outer.Add))
         {
-            ComputeBackends.Log = previous;
+            // Two flows at once, each in its own scope, create backends in an interleaving the barrier forces.
+            using var barrier = new Barrier(2);
+            var a = new List<string>();
+            var b = new List<string>();
+            await Task.WhenAll(
+                Task.Factory.StartNew(() => Flow(a, "managed", barrier), TaskCreationOptions.LongRunning),
+                Task.Factory.StartNew(() => Flow(b, "native", barrier), TaskCreationOptions.LongRunning));
+
+            Assert.Equal(Enumerable.Repeat("compute backend: managed (requested)", 3), a);
+            Assert.Equal(Enumerable.Repeat("compute backend: native (requested)", 3), b);
+
+            // Leaving the inner scopes gave this flow its own sink back.
+            ComputeBackends.Create("managed");
+        }
+
+        Assert.Equal(["compute backend: managed (requested)"], outer);
+
+        static void Flow(List<string> lines, string backend, Barrier barrier)
+        {
+            using (ComputeBackends.LogTo(lines.Add))
+            {
+                for (var i = 0; i < 3; i++)
+                {
+                    barrier.SignalAndWait();
+                    ComputeBackends.Create(backend);
+                }
+            }
         }
     }
 
@@ -44,9 +75,7 @@ public class ComputeBackendsTests
     public void Gpu_backend_runs_on_cuda_or_says_it_fell_back_to_the_cpu_accelerator()
     {
         var lines = new List<string>();
-        var previous = ComputeBackends.Log;
-        ComputeBackends.Log = lines.Add;
-        try
+        using (ComputeBackends.LogTo(lines.Add))
         {
             var gpu = ComputeBackends.Create("gpu");
             Assert.Equal("gpu", gpu.Name);
@@ -59,10 +88,6 @@ public class ComputeBackendsTests
             gpu.RollingMean(src, onGpu, 4, 2, 2, 2);
             ComputeBackends.Create("managed").RollingMean(src, managed, 4, 2, 2, 2);
             Assert.Equal(managed, onGpu);
-        }
-        finally
-        {
-            ComputeBackends.Log = previous;
         }
     }
 }

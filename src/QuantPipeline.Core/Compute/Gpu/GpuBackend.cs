@@ -231,8 +231,7 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
         using var m = accelerator.Allocate1D<byte>(Math.Max(1, mask.Length));
         if (!mask.IsEmpty)
         {
-            var bytes = MemoryMarshal.Cast<bool, byte>(mask);
-            m.View.CopyFromCPU(ref MemoryMarshal.GetReference(bytes), bytes.Length);
+            HostCopies.Upload(m.View, MemoryMarshal.Cast<bool, byte>(mask));
         }
 
         using var d = Allocate(dst.Length);
@@ -441,20 +440,13 @@ public sealed class GpuBackend : IComputeBackend, IDisposable
     private MemoryBuffer1D<float, Stride1D.Dense> Upload(ReadOnlySpan<float> data)
     {
         var buffer = Allocate(Math.Max(1, data.Length));
-        if (!data.IsEmpty)
-        {
-            buffer.View.SubView(0, data.Length).CopyFromCPU(ref MemoryMarshal.GetReference(data), data.Length);
-        }
-
+        HostCopies.Upload(buffer.View, data);
         return buffer;
     }
 
     private void Download(MemoryBuffer1D<float, Stride1D.Dense> buffer, Span<float> dst)
     {
         accelerator.Synchronize();
-        if (!dst.IsEmpty)
-        {
-            buffer.View.SubView(0, dst.Length).CopyToCPU(ref MemoryMarshal.GetReference(dst), dst.Length);
-        }
+        HostCopies.Download(buffer.View, dst);
     }
 }
