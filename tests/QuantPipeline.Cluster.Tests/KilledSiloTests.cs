@@ -13,24 +13,29 @@ public sealed class KilledSiloTests
         var (cluster, shared) = await TestSilos.StartAsync(3);
         try
         {
-            // Long enough that the kill below lands while the victim still holds its unit, also on a loaded machine.
-            SlopeRetrainUnit.Delay = TimeSpan.FromMilliseconds(1500);
+            // Every unit blocks once started, until the victim has been killed under one of them.
+            var hold = new ManualResetEventSlim(false);
+            SlopeRetrainUnit.Started.Clear();
+            SlopeRetrainUnit.Hold = hold;
             var dates = Enumerable.Range(0, 12).Select(i => new DateOnly(2021, 1, 29).AddMonths(i)).ToList();
             var units = ClusterBackfill.Units(dates, Path.Combine(shared, "work"), null, []).Select(u => u with { PreferGpu = false }).ToList();
             var dispatcher = new ClusterDispatcher(cluster.Client, new SharedStore(shared), new ClusterDispatchOptions { CallTimeout = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(20) });
             var committed = new List<DateOnly>();
             var run = ClusterBackfill.RunAsync(dispatcher, units, o => committed.Add(o.AsOf));
 
-            // Kill a secondary silo as soon as it holds a unit.
+            // Kill a secondary silo once a unit placed on it has started (and is blocked on the hold), then let the
+            // units go. The wait is on that state; its deadline only turns a broken dispatcher into a failure.
             var victim = cluster.SecondarySilos[0];
             var victimAddress = victim.SiloAddress.ToParsableString();
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (!dispatcher.Placements.ToList().Any(p => p.Silo == victimAddress) && DateTime.UtcNow < deadline)
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!dispatcher.Placements.ToList().Any(p => p.Silo == victimAddress && SlopeRetrainUnit.Started.ContainsKey(p.Key)))
             {
+                Assert.True(DateTime.UtcNow < deadline, "no unit started on the victim silo");
                 await Task.Delay(10);
             }
 
             await cluster.KillSiloAsync(victim);
+            hold.Set();
             var outcomes = await run.WaitAsync(TimeSpan.FromSeconds(60));
 
             Assert.Equal(dates, committed);
@@ -43,7 +48,8 @@ public sealed class KilledSiloTests
         }
         finally
         {
-            SlopeRetrainUnit.Delay = TimeSpan.Zero;
+            SlopeRetrainUnit.Hold?.Set();
+            SlopeRetrainUnit.Hold = null;
             await cluster.StopAllSilosAsync();
             await cluster.DisposeAsync();
             Directory.Delete(shared, recursive: true);

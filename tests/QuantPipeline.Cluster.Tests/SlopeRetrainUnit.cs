@@ -6,11 +6,15 @@ namespace QuantPipeline.Cluster.Tests;
 /// <summary>
 /// A retrain small enough for unit tests: the least-squares slope of a fixed log-price path up to the as-of date
 /// (plain float64 sums), reported as the "Sharpe" of the outcome. It stops before registering, so dates run in parallel
-/// and the coordinator numbers versions in date order. <see cref="Delay"/> keeps units in flight long enough to kill a silo under them.
+/// and the coordinator numbers versions in date order. While <see cref="Hold"/> is set, a unit records its key in
+/// <see cref="Started"/> and then blocks until the hold is released, so a test can kill a silo exactly while it holds a
+/// unit (the cluster tests run one at a time, so these statics have one user).
 /// </summary>
 public sealed class SlopeRetrainUnit : IRetrainUnit
 {
-    public static TimeSpan Delay { get; set; } = TimeSpan.Zero;
+    public static ManualResetEventSlim? Hold { get; set; }
+
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, bool> Started { get; } = new();
 
     public bool RegistersOnSilo => false;
 
@@ -33,7 +37,14 @@ public sealed class SlopeRetrainUnit : IRetrainUnit
     public RetrainOutcome Run(RetrainPayload payload, UnitContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        Thread.Sleep(Delay);
+        ArgumentNullException.ThrowIfNull(context);
+        var hold = Hold;
+        if (hold is not null)
+        {
+            Started[context.Key] = true;
+            hold.Wait(cancellationToken);
+        }
+
         return new RetrainOutcome(payload.AsOf, "slope", 0, Slope(payload.AsOf), 0, true, $"run-{payload.AsOf:yyyyMMdd}");
     }
 }

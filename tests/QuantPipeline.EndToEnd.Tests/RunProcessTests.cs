@@ -21,19 +21,19 @@ public sealed class RunProcessTests : IDisposable
         store.Ingest(new SyntheticMarket(DemoCommand.Market));
     }
 
-    /// <summary>The demo's market and model with a shorter training window and more epochs: training lasts a few seconds.</summary>
+    /// <summary>The demo's market and model with a shorter training window.</summary>
     private string[] RunArgs(params string[] extra) =>
     [
         "run", "--as-of", AsOf, "--workdir", _dir, "--json",
         "--set", "model_name=demo_mlp", "--set", "universe=synthetic-50",
-        "--set", "training_window_days=240", "--set", "validation_window_days=120", "--set", "training_epochs=20",
+        "--set", "training_window_days=240", "--set", "validation_window_days=120", "--set", "training_epochs=2",
         .. extra,
     ];
 
     [Fact]
     public async Task A_run_killed_during_training_resumes_with_only_training_redone_and_a_racing_run_is_refused()
     {
-        using var first = Start(RunArgs());
+        using var first = StartPausedInTraining(RunArgs());
         var record = await WaitForTrainingAsync(first);
 
         // A second process for the same model and as-of is refused, naming the run that holds the lock.
@@ -81,7 +81,7 @@ public sealed class RunProcessTests : IDisposable
     [Fact]
     public async Task Ctrl_C_during_training_cancels_cleanly_with_exit_code_130()
     {
-        using var run = Start(RunArgs());
+        using var run = StartPausedInTraining(RunArgs());
         var record = await WaitForTrainingAsync(run);
 
         using (var signal = Process.Start("kill", ["-INT", run.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
@@ -89,7 +89,7 @@ public sealed class RunProcessTests : IDisposable
             await signal.WaitForExitAsync();
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(QpProcess.Timeout);
         await run.Process.WaitForExitAsync(timeout.Token);
         Assert.Equal(130, run.Process.ExitCode);
         Assert.Contains("cancelled", await run.Error);
@@ -180,48 +180,43 @@ public sealed class RunProcessTests : IDisposable
 
         public void Dispose()
         {
-            if (!Process.HasExited)
-            {
-                Process.Kill();
-                Process.WaitForExit();
-            }
-
+            QpProcess.KillTree(Process);
             Process.Dispose();
         }
     }
 
-    private static Running Start(string[] args)
+    /// <summary>Starts qp run told to stop at the train stage (once it is recorded as running) and wait there to be killed or interrupted.</summary>
+    private Running StartPausedInTraining(string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qp.dll"));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
+        var info = QpProcess.StartInfo(args);
+        info.Environment["QP_PAUSE_AT"] = "stage.train";
+        info.Environment["QP_PAUSE_DIR"] = PauseDir;
         return new Running(Process.Start(info)!);
     }
 
-    /// <summary>Polls the run records until one says its train stage is running.</summary>
+    private string PauseDir => Path.Combine(Path.GetTempPath(), "qp-pause-" + Path.GetFileName(_dir));
+
+    /// <summary>
+    /// Waits until the process says it has paused in its train stage (its marker file), then reads the run record, which
+    /// by then says the stage is running. The deadline only turns a process that never gets there into a failure.
+    /// </summary>
     private async Task<RunRecord> WaitForTrainingAsync(Running run)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
+        var marker = Core.Diagnostics.PausePoints.MarkerPath(PauseDir, "stage.train");
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (!File.Exists(marker))
         {
             if (run.Process.HasExited)
             {
                 Assert.Fail($"qp run ended before training: {await run.Error}");
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "training never started");
-            var training = RunJournal.ReadAll(_dir).FirstOrDefault(r => r.Stages.Any(s => s.Stage == "train" && s.Status == StageStatus.Running));
-            if (training is not null)
-            {
-                return training;
-            }
-
+            Assert.True(DateTime.UtcNow < deadline, "qp run never reached its train stage");
             await Task.Delay(20);
         }
+
+        Assert.Equal(run.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), await File.ReadAllTextAsync(marker));
+        return RunJournal.ReadAll(_dir).Single(r => r.Stages.Any(s => s.Stage == "train" && s.Status == StageStatus.Running));
     }
 
     private string RecordPath(RunRecord record) => Path.Combine(_dir, "runs", record.RunId + ".json");
@@ -234,5 +229,9 @@ public sealed class RunProcessTests : IDisposable
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
+        if (Directory.Exists(PauseDir))
+        {
+            Directory.Delete(PauseDir, recursive: true);
+        }
     }
 }

@@ -95,6 +95,7 @@ public sealed class StageRunner(Action<StageRecord>? onStageEnd = null)
             }
 
             OnStageStart?.Invoke(new StageRecord(stage, StageStatus.Running, started, 0, string.Empty) { InputHash = inputHash });
+            Core.Diagnostics.PausePoints.Reach("stage." + stage, CancellationToken);
             var keyAttempts = attempts;
             attempts = 0;
             var (result, detail) = Retry.Run(() => { attempts++; return compute(); }, CancellationToken, (a, e, d) => OnRetry?.Invoke(stage, a, e, d));
