@@ -14,7 +14,7 @@ public class PandasExampleTests
     private static readonly float[] X = [1, 3, float.NaN, 2, 7, 4, 4, float.NaN, 5, 1];
     private static readonly float[] Y = [2, 1, 4, 3, float.NaN, 6, 5, 8, 7, 9];
 
-    public static TheoryData<string> Backends => new() { "native", "gpu" };
+    public static TheoryData<string> Backends => new() { "managed", "native", "gpu" };
 
     private static float[] Rolling(string backend, RollingOp op, RollingSpec spec)
     {
