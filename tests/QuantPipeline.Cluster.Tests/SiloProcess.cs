@@ -34,6 +34,40 @@ internal sealed class SiloProcess : IDisposable
 
     public static SiloProcess Start(params string[] args) => new(Process.Start(Info(args))!);
 
+    /// <summary>
+    /// Starts a silo that pauses at points armed in <paramref name="pauseDirectory"/> (see
+    /// <see cref="Core.Diagnostics.PausePoints"/>): a test arms "unit.&lt;kind&gt;" and kills the silo that took it.
+    /// </summary>
+    public static SiloProcess StartPausable(string pauseDirectory, params string[] args)
+    {
+        var info = Info(args);
+        info.Environment["QP_PAUSE_DIR"] = pauseDirectory;
+        return new(Process.Start(info)!);
+    }
+
+    /// <summary>The process id, as a paused silo writes it in its marker.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>
+    /// Waits until a silo has paused at the armed <paramref name="point"/> in <paramref name="pauseDirectory"/> and
+    /// returns that silo. Fails if <paramref name="job"/> (the work that should reach the point) ends first; the
+    /// deadline only turns a point never reached into a failure.
+    /// </summary>
+    public static async Task<SiloProcess> WaitPausedAsync(IReadOnlyList<SiloProcess> silos, string pauseDirectory, string point, Task job)
+    {
+        var marker = Core.Diagnostics.PausePoints.MarkerPath(pauseDirectory, point);
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (!File.Exists(marker))
+        {
+            Assert.False(job.IsCompleted, $"the work ended before any silo reached {point}");
+            Assert.True(DateTime.UtcNow < deadline, $"no silo reached {point}");
+            await Task.Delay(20);
+        }
+
+        var pid = int.Parse(await File.ReadAllTextAsync(marker), System.Globalization.CultureInfo.InvariantCulture);
+        return silos.Single(s => s.Id == pid);
+    }
+
     public async Task WaitJoinedAsync(TimeSpan timeout)
     {
         var exited = _process.WaitForExitAsync();

@@ -1,4 +1,5 @@
 using QuantPipeline.Cluster.Backfill;
+using QuantPipeline.Cluster.Features;
 using QuantPipeline.Cluster.Hosting;
 using QuantPipeline.Cluster.Membership;
 using QuantPipeline.Cluster.Scheduling;
@@ -27,6 +28,7 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
         var clusterId = $"it-{Guid.NewGuid():N}"[..11];
         var root = Directory.CreateTempSubdirectory("qp-silos-").FullName;
         var shared = Path.Combine(root, "shared");
+        var pause = Path.Combine(root, "pause");
         var silos = new List<SiloProcess>();
         try
         {
@@ -42,8 +44,8 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
             for (var i = 0; i < 3; i++)
             {
                 ports.Add(SiloProcess.FreePort());
-                silos.Add(SiloProcess.Start(
-                    "cluster", "silo", "--cluster-id", clusterId, "--membership", membership, "--shared", shared, "--address", "127.0.0.1",
+                silos.Add(SiloProcess.StartPausable(
+                    pause, "cluster", "silo", "--cluster-id", clusterId, "--membership", membership, "--shared", shared, "--address", "127.0.0.1",
                     "--port", ports[i].ToString(System.Globalization.CultureInfo.InvariantCulture), "--gateway-port", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                     "--slots", "1", "--probe-timeout", "2", "--name", $"silo{i}"));
             }
@@ -62,19 +64,14 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
                 await Assert.ThrowsAsync<System.Net.Sockets.SocketException>(() => other.ConnectAsync("127.0.0.2", ports[0]));
             }
 
+            // The first silo to start a shard unit pauses in it and is killed there: its unit must run elsewhere.
             var clustered = Path.Combine(root, "cluster.arrow");
+            Core.Diagnostics.PausePoints.Arm(pause, "unit." + FeatureShardExecutor.UnitKind);
             var job = SiloProcess.RunAsync(
                 TimeSpan.FromMinutes(2), "features", "--input", bars, "--set", "alpha158", "--backend", "managed", "--out", clustered,
                 "--cluster", clusterId, "--membership", membership, "--shared", shared, "--shard-rows", "20");
             var units = Path.Combine(shared, "units");
-            var deadline = DateTime.UtcNow + Minute;
-            while (DoneUnits(units) < 3 && !job.IsCompleted && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(20);
-            }
-
-            Assert.False(job.IsCompleted, "the job finished before a silo could be killed under it");
-            silos[1].Kill9();
+            (await SiloProcess.WaitPausedAsync(silos, pause, "unit." + FeatureShardExecutor.UnitKind, job)).Kill9();
             var killedAt = DateTime.UtcNow;
             var result = await job;
             output.WriteLine($"job finished {(DateTime.UtcNow - killedAt).TotalSeconds:F1} s after the kill; {DoneUnits(units)} shard units");
@@ -97,22 +94,16 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
             Assert.Equal(await File.ReadAllTextAsync(Path.Combine(root, "sweep-local.csv")), await File.ReadAllTextAsync(Path.Combine(root, "sweep-cluster.csv")));
             Assert.Equal(ProgressEnds(sweepLocal.Err, "sweep"), ProgressEnds(sweepCluster.Err, "sweep"));
 
-            // A backfill through the production pipeline, coordinated from here; the silo that takes the second date is killed.
+            // A backfill through the production pipeline, coordinated from here; the first silo to start a date is killed in it.
             var expected = BackfillScenario.RunHere(Path.Combine(root, "single-work"));
             var work = Path.Combine(shared, "work");
             BackfillScenario.Ingest(work);
             await using (var connection = await ClusterHosting.ConnectAsync(clusterId, MembershipUri.Parse(membership)))
             {
                 var dispatcher = new ClusterDispatcher(connection.Client, new SharedStore(shared), ClusterBackfill.DispatchOptions(new PipelineRetrainUnit()));
+                Core.Diagnostics.PausePoints.Arm(pause, "unit." + RetrainExecutor.UnitKind);
                 var backfill = ClusterBackfill.RunAsync(dispatcher, ClusterBackfill.Units(BackfillScenario.Dates, work, null, BackfillScenario.Sets));
-                while (dispatcher.Placements.Count < 2 && !backfill.IsCompleted)
-                {
-                    await Task.Delay(5);
-                }
-
-                var victim = dispatcher.Placements[1].Silo;
-                var victimPort = int.Parse(victim.Split('@')[0].Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
-                silos[ports.IndexOf(victimPort)].Kill9();
+                (await SiloProcess.WaitPausedAsync(silos, pause, "unit." + RetrainExecutor.UnitKind, backfill)).Kill9();
                 var outcomes = await backfill.WaitAsync(TimeSpan.FromMinutes(2));
                 output.WriteLine($"backfill: placements {string.Join(", ", dispatcher.Placements.Select(p => p.Silo))}; {dispatcher.Redispatched} re-dispatched");
                 Assert.True(dispatcher.Redispatched >= 1, "the second date should have been taken from the killed silo");
@@ -122,8 +113,8 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
             // `qp backfill --cluster`: the walk-forward backfill with its retrains on the silos (a fourth silo joins the
             // survivor), one of them killed while it trains a date; the command prints and writes what it does on one machine.
             ports.Add(SiloProcess.FreePort());
-            silos.Add(SiloProcess.Start(
-                "cluster", "silo", "--cluster-id", clusterId, "--membership", membership, "--shared", shared, "--address", "127.0.0.1",
+            silos.Add(SiloProcess.StartPausable(
+                pause, "cluster", "silo", "--cluster-id", clusterId, "--membership", membership, "--shared", shared, "--address", "127.0.0.1",
                 "--port", ports[^1].ToString(System.Globalization.CultureInfo.InvariantCulture), "--gateway-port", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--slots", "1", "--probe-timeout", "2", "--name", "silo3"));
             await silos[^1].WaitJoinedAsync(Minute);
@@ -137,26 +128,19 @@ public sealed class SiloProcessTests(ITestOutputHelper output)
             // The retrain dates: the schedule's, up to the last session whose next session is stored (the market ends 2021-06-30).
             var dates = Orchestrator.Schedule.RetrainScheduler.Dates(new DateOnly(2021, 3, 1), new DateOnly(2021, 6, 29), "monthly");
             var validateUnits = ClusterBackfill.Units(dates, clusterWork, null, BackfillScenario.Sets, RetrainExecutor.ValidateUnitKind).Select(u => u.Key).ToHashSet();
-            var backfillCluster = SiloProcess.RunAsync(TimeSpan.FromMinutes(2), [.. range, "--workdir", clusterWork, "--cluster", clusterId, "--membership", membership, "--shared", shared]);
+            // The first silo to start training a date pauses there and is killed while the membership lists it running that unit.
+            Core.Diagnostics.PausePoints.Arm(pause, "unit." + RetrainExecutor.ValidateUnitKind);
+            var backfillCluster = SiloProcess.RunAsync(TimeSpan.FromMinutes(5), [.. range, "--workdir", clusterWork, "--cluster", clusterId, "--membership", membership, "--shared", shared]);
+            var paused = await SiloProcess.WaitPausedAsync(silos, pause, "unit." + RetrainExecutor.ValidateUnitKind, backfillCluster);
             string? killedUnit = null;
             await using (var connection = await ClusterHosting.ConnectAsync(clusterId, MembershipUri.Parse(membership)))
             {
-                var watchUntil = DateTime.UtcNow + Minute;
-                while (killedUnit is null && !backfillCluster.IsCompleted && DateTime.UtcNow < watchUntil)
-                {
-                    foreach (var silo in await ClusterMembers.ListAsync(connection.Client, TimeSpan.FromSeconds(2)))
-                    {
-                        if (silo.Running.FirstOrDefault(validateUnits.Contains) is { } unit && killedUnit is null)
-                        {
-                            var port = int.Parse(silo.Silo.Split('@')[0].Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
-                            silos[ports.IndexOf(port)].Kill9();
-                            killedUnit = unit;
-                            output.WriteLine($"cluster backfill: killed {silo.Name} while it trained unit {unit}");
-                        }
-                    }
-
-                    await Task.Delay(20);
-                }
+                var pausedPort = ports[silos.IndexOf(paused)];
+                var listing = await ClusterMembers.ListAsync(connection.Client, TimeSpan.FromSeconds(30));
+                var member = listing.Single(m => m.Silo.Split('@')[0].EndsWith($":{pausedPort}", StringComparison.Ordinal));
+                killedUnit = member.Running.Single(validateUnits.Contains);
+                paused.Kill9();
+                output.WriteLine($"cluster backfill: killed {member.Name} while it trained unit {killedUnit}");
             }
 
             var backfillResult = await backfillCluster;

@@ -86,6 +86,7 @@ public sealed partial class UnitRunner
             {
                 entry.State = UnitState.Running;
                 var started = DateTime.UtcNow;
+                Core.Diagnostics.PausePoints.Reach("unit." + request.Kind, CancellationToken.None);
                 done = _executors[request.Kind].Execute(request, new UnitContext(Store, request.Key), CancellationToken.None);
                 Store.WriteDone(request.Key, done);
                 LogUnitDone(request.Kind, request.Key, (DateTime.UtcNow - started).TotalSeconds);
