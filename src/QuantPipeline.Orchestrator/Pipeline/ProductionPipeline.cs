@@ -822,10 +822,27 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 mean[c] = (float)(sum / paths.Length);
             }
 
-            var (validation, detail) = Evaluate(panel, features, from, to, mean, cvTrials);
+            var (averaged, detail) = Evaluate(panel, features, from, to, mean, cvTrials);
             var sharpes = reports.Select(r => r.Sharpe).ToArray();
+            // The gate reads the cross-validated figures: the mean over the paths, and the worst path's drawdown. The
+            // IC, turnover and deflated Sharpe are those of the path-averaged scores.
+            var worst = reports.MinBy(r => r.MaxDrawdown.Depth)!;
+            var gated = averaged.Report with
+            {
+                Sharpe = sharpes.Average(),
+                Sortino = reports.Average(r => r.Sortino),
+                AnnualReturn = reports.Average(r => r.AnnualReturn),
+                AnnualVolatility = reports.Average(r => r.AnnualVolatility),
+                Calmar = reports.Average(r => r.Calmar),
+                HitRate = reports.Average(r => r.HitRate),
+                MaxDrawdown = worst.MaxDrawdown,
+                MaxDrawdownPeakDate = worst.MaxDrawdownPeakDate,
+                MaxDrawdownTroughDate = worst.MaxDrawdownTroughDate,
+                MaxDrawdownRecoveryDate = worst.MaxDrawdownRecoveryDate,
+            };
+            var validation = averaged with { Report = gated };
             return (validation with { From = from, Paths = reports, PathScores = [.. paths.SelectMany(p => p)] },
-                $"{Config.ValidationScheme} over {Date(panel, from)}..{Date(panel, to)}: {splits.Count} split(s), {pathCount} path(s), path Sharpe {string.Join(" ", sharpes.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))} (mean {sharpes.Average():0.00}, worst {sharpes.Min():0.00}); path-averaged scores: {detail}");
+                $"{Config.ValidationScheme} over {Date(panel, from)}..{Date(panel, to)}: {splits.Count} split(s), {pathCount} path(s), path Sharpe {string.Join(" ", sharpes.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))} (mean {sharpes.Average():0.00}, worst {sharpes.Min():0.00}); the gate reads the mean Sharpe and the worst drawdown {worst.MaxDrawdown.Depth:P2}; path-averaged scores: {detail}");
         }
 
         return runner.Cached(
