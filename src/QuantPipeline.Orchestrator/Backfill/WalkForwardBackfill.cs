@@ -200,7 +200,7 @@ public sealed class WalkForwardBackfill(
     /// </summary>
     private List<IReadOnlyList<DateOnly>> TestWindows(IExchangeCalendar calendar, IReadOnlyList<DateOnly> dates, IReadOnlyList<DateOnly> evaluated)
     {
-        var history = ModelInputs.SessionsNeeded(Config);
+        var history = ModelInputs.SessionsNeeded(Config, WorkingDirectory);
         var before = calendar.SessionsEndingAt(calendar.PreviousSession(dates[0]), history);
         var sessions = before.Concat(evaluated).Append(calendar.NextSession(evaluated[^1])).ToList();
         var spans = Enumerable.Range(0, sessions.Count - 1).Select(i => new LabelSpan(i, i + 1)).ToArray();

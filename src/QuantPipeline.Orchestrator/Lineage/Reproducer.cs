@@ -26,7 +26,7 @@ public static class Reproducer
 
         var pipeline = new ProductionPipeline(config, workingDirectory);
         // The deflated Sharpe depends on how many trials stood behind the version when it was registered: reuse that count.
-        var trials = version.Metrics.TryGetValue("trials", out var recordedTrials) ? (int)recordedTrials : version.Version;
+        var trials = ProductionPipeline.TrialsOf(version);
         var trained = pipeline.TrainAndValidate(version.AsOf, new StageRunner(), trials);
         try
         {

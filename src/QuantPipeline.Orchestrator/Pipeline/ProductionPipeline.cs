@@ -431,6 +431,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         if (trained.Paths.Count > 0)
         {
             metrics["cv_paths"] = trained.Paths.Count;
+            // The folds (k-fold) or paths (CPCV) the deflated Sharpe counts as trials on top of the versions before this one.
+            metrics["cv_trials"] = trained.CvTrials;
             metrics["cv_path_sharpe_mean"] = trained.Paths.Average(p => p.Sharpe);
             metrics["cv_path_sharpe_worst"] = trained.Paths.Min(p => p.Sharpe);
         }
@@ -461,6 +463,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             Label = features.Label,
             Features = features,
             Paths = validation.Paths,
+            CvTrials = validation.CvTrials,
         };
 
     /// <summary>
@@ -494,7 +497,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             () =>
             {
                 using var store = MarketStore.Open(StorePath, readOnly: true);
-                var (loaded, id) = ModelInputs.Load(store, Config, requestedAsOf);
+                var (loaded, id) = ModelInputs.Load(store, Config, requestedAsOf, workingDirectory: WorkingDirectory);
                 return (new PreparedPanel(loaded, id), Describe(loaded, id));
             },
             (prepared, dir) =>
@@ -841,7 +844,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 MaxDrawdownRecoveryDate = worst.MaxDrawdownRecoveryDate,
             };
             var validation = averaged with { Report = gated };
-            return (validation with { From = from, Paths = reports, PathScores = [.. paths.SelectMany(p => p)] },
+            return (validation with { From = from, Paths = reports, PathScores = [.. paths.SelectMany(p => p)], CvTrials = cvTrials - trials + 1 },
                 $"{Config.ValidationScheme} over {Date(panel, from)}..{Date(panel, to)}: {splits.Count} split(s), {pathCount} path(s), path Sharpe {string.Join(" ", sharpes.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))} (mean {sharpes.Average():0.00}, worst {sharpes.Min():0.00}); the gate reads the mean Sharpe and the worst drawdown {worst.MaxDrawdown.Depth:P2}; path-averaged scores: {detail}");
         }
 
@@ -929,8 +932,14 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     private ModelVersion? FindRegistered(ModelRegistry registry, string idempotencyKey) =>
         registry.ListVersions(Config.ModelName).FirstOrDefault(v => v.Parameters.TryGetValue(IdempotencyParameter, out var k) && k == idempotencyKey);
 
-    private static int TrialsOf(ModelVersion version) =>
-        version.Metrics.TryGetValue("trials", out var trials) ? (int)trials : version.Version;
+    /// <summary>
+    /// The trials a version was validated with before cross-validation added its folds or paths: what validate is given
+    /// to reproduce the version's deflated Sharpe.
+    /// </summary>
+    internal static int TrialsOf(ModelVersion version) =>
+        version.Metrics.TryGetValue("trials", out var trials)
+            ? (int)trials - (version.Metrics.TryGetValue("cv_trials", out var cv) ? (int)cv - 1 : 0)
+            : version.Version;
 
     /// <summary>register: idempotent — a version already registered under the same key is returned, never a second one.</summary>
     private (ModelVersion Version, string Hash) Register(StageRunner runner, ModelRegistry registry, string runId, TrainedModel trained, GateDecision gate, string idempotencyKey)

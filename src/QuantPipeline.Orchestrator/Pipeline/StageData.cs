@@ -48,4 +48,7 @@ public sealed record ValidationOutcome(MetricReport Report, float[] Predictions,
 
     /// <summary>Each path's scores, path after path, [paths, rows, N] (empty for walk-forward).</summary>
     public float[] PathScores { get; init; } = [];
+
+    /// <summary>The folds (k-fold) or paths (CPCV) the deflated Sharpe counted as trials; 0 for walk-forward.</summary>
+    public int CvTrials { get; init; }
 }

@@ -44,4 +44,7 @@ public sealed record TrainedModel(
 
     /// <summary>Each cross-validation fold's or path's figures (empty for walk-forward).</summary>
     public IReadOnlyList<MetricReport> Paths { get; init; } = [];
+
+    /// <summary>The folds or paths the deflated Sharpe counted as trials; 0 for walk-forward.</summary>
+    public int CvTrials { get; init; }
 }
