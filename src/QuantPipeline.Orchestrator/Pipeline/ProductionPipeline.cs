@@ -17,6 +17,7 @@ using QuantPipeline.Orchestrator.Deploy;
 using QuantPipeline.Orchestrator.Gate;
 using QuantPipeline.Orchestrator.Lineage;
 using QuantPipeline.Orchestrator.Monitoring;
+using QuantPipeline.Orchestrator.Pipeline.Stages;
 using QuantPipeline.Storage.Artifacts;
 using QuantPipeline.Storage.Market;
 using QuantPipeline.Storage.Registry;
@@ -60,7 +61,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     public PipelineResult RunDemo(SyntheticMarketOptions market)
     {
         ArgumentNullException.ThrowIfNull(market);
-        return Execute(market.To, RunOptions.Default, runner => runner.Run("ingest", () =>
+        return Execute(market.To, RunOptions.Default, runner => runner.Run(StageName.Ingest, () =>
         {
             using var store = MarketStore.Open(StorePath);
             var existing = store.CountDailyBars();
@@ -84,7 +85,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     public PipelineResult RunDemo(SyntheticMarketSpec market, RunOptions options)
     {
         ArgumentNullException.ThrowIfNull(market);
-        return Execute(market.To, options, runner => runner.Run("ingest", () =>
+        return Execute(market.To, options, runner => runner.Run(StageName.Ingest, () =>
         {
             using var store = MarketStore.Open(StorePath);
             var existing = store.CountDailyBars();
@@ -122,7 +123,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     private PipelineResult Execute(DateOnly requestedAsOf, RunOptions options, Action<StageRunner>? ingest)
     {
         Config.Validate();
-        if (options.StopAfter is { } stop && (!StageStatus.Order.Contains(stop) || stop == "ingest"))
+        if (options.StopAfter is { } stop && (!StageStatus.Order.Contains(stop) || stop == StageName.Ingest))
         {
             throw new ArgumentException($"StopAfter must be one of {string.Join(", ", StageStatus.Order.Skip(1))}, got '{stop}'.", nameof(options));
         }
@@ -318,24 +319,24 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         // A requested date that is not a session resolves to the last session before it: hold that date's lock too, so
         // a run asked for the session itself cannot race this one to the registry.
         using var sessionLock = asOf == requestedAsOf ? null : RunLock.Acquire(WorkingDirectory, Config.ModelName, asOf, runId);
-        if (StopsAfter("prepare"))
+        if (StopsAfter(StageName.Prepare))
         {
-            return Partial(runId, asOf, runner, "prepare");
+            return Partial(runId, asOf, runner, StageName.Prepare);
         }
 
         var (features, featuresHash) = Features(runner, prepared, preparedHash);
-        if (StopsAfter("features"))
+        if (StopsAfter(StageName.Features))
         {
-            return Partial(runId, asOf, runner, "features");
+            return Partial(runId, asOf, runner, StageName.Features);
         }
 
         var windows = Windows(panel);
         var (train, trainHash) = Train(runner, panel, features, windows, featuresHash, options.Progress);
         try
         {
-            if (StopsAfter("train"))
+            if (StopsAfter(StageName.Train))
             {
-                return Partial(runId, asOf, runner, "train");
+                return Partial(runId, asOf, runner, StageName.Train);
             }
 
             // Deflated Sharpe: every version registered under this model name counts as a trial, plus this one; a version
@@ -346,12 +347,12 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             var (validation, _) = Validate(runner, panel, features, windows, train, trials, trainHash, featuresHash);
             var trained = Trained(prepared, features, windows, train, validation);
             var metrics = trained.Metrics;
-            if (StopsAfter("validate"))
+            if (StopsAfter(StageName.Validate))
             {
-                return Partial(runId, asOf, runner, "validate") with { Metrics = metrics, Report = validation.Report };
+                return Partial(runId, asOf, runner, StageName.Validate) with { Metrics = metrics, Report = validation.Report };
             }
 
-            var gate = runner.Run("gate", () =>
+            var gate = runner.Run(StageName.Gate, () =>
             {
                 var decision = QualityGate.Evaluate(trained.Report, Config);
                 registry.Audit.Append("gate.decision", new
@@ -365,9 +366,9 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             });
             journal.Record.GatePassed = gate.Passed;
             journal.Record.Gate = gate.Describe();
-            if (StopsAfter("gate"))
+            if (StopsAfter(StageName.Gate))
             {
-                return Partial(runId, asOf, runner, "gate") with { Metrics = metrics, Gate = gate, Report = validation.Report };
+                return Partial(runId, asOf, runner, StageName.Gate) with { Metrics = metrics, Gate = gate, Report = validation.Report };
             }
 
             var (registered, _) = Register(runner, registry, runId, trained, gate, idempotencyKey);
@@ -376,17 +377,17 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             {
                 Report = validation.Report,
             };
-            if (StopsAfter("register"))
+            if (StopsAfter(StageName.Register))
             {
-                return result with { StoppedAfter = "register", Stages = [.. runner.Records] };
+                return result with { StoppedAfter = StageName.Register, Stages = [.. runner.Records] };
             }
 
             var signalsPath = Deploy(runner, registry, registered, gate, asOf);
             journal.Record.Deployed = signalsPath is not null;
             journal.Record.SignalsPath = signalsPath;
-            if (StopsAfter("deploy"))
+            if (StopsAfter(StageName.Deploy))
             {
-                return result with { SignalsPath = signalsPath, StoppedAfter = "deploy", Stages = [.. runner.Records] };
+                return result with { SignalsPath = signalsPath, StoppedAfter = StageName.Deploy, Stages = [.. runner.Records] };
             }
 
             var drift = Monitor(runner, registry, runId, trained, features, registered);
@@ -485,14 +486,14 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     /// <summary>prepare: point in time — only bars dated at or before the as-of are loaded. Keyed by the store's ingest history.</summary>
     private (PreparedPanel Prepared, string Hash) Prepare(DateOnly requestedAsOf, StageRunner runner) =>
         runner.Cached(
-            "prepare",
+            StageName.Prepare,
             () =>
             {
                 using var store = MarketStore.Open(StorePath, readOnly: true);
                 // Every ingest (bars, listings, corporate actions, universes) is a batch with its content hash: the
                 // list of batches identifies what the store holds without reading the bars.
                 var batches = string.Join(",", store.Batches().Select(b => $"{b.BatchId}:{b.ContentSha256}"));
-                return Key("prepare", requestedAsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), LineageHashes.Sha256(batches));
+                return Key(StageName.Prepare, requestedAsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), LineageHashes.Sha256(batches));
             },
             () =>
             {
@@ -531,8 +532,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         string Detail(FeatureData f) =>
             $"{f.Names.Count} features of {set.Name} (version {f.Version}{(f.Dropped.Count > 0 ? $"; dropped {string.Join(", ", f.Dropped)}" : string.Empty)}) on the {f.Backend} backend; label {PipelineLabels.Id(Config)}";
         return runner.Cached(
-            "features",
-            () => Key("features", preparedHash, set.Version, Config.ComputeBackend),
+            StageName.Features,
+            () => Key(StageName.Features, preparedHash, set.Version, Config.ComputeBackend),
             () =>
             {
                 var backend = ModelInputs.Backend(Config);
@@ -587,8 +588,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         string Detail(string backend) =>
             $"{names.Length} features ({string.Join(", ", names)}, version {LineageHashes.FeatureSetVersion()}) on the {backend} backend; label = next-session return";
         return runner.Cached(
-            "features",
-            () => Key("features", preparedHash, LineageHashes.FeatureSetVersion(), Config.ComputeBackend),
+            StageName.Features,
+            () => Key(StageName.Features, preparedHash, LineageHashes.FeatureSetVersion(), Config.ComputeBackend),
             () =>
             {
                 var backend = ModelInputs.Backend(Config);
@@ -690,8 +691,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             $"{Config.ModelKind} on {features.Names.Count} {Config.FeatureTransform} features, {o.Curve.Device}, {o.Rows:N0} samples ({Date(panel, rows[0])}..{Date(panel, rows[^1])}), " +
             (o.Rounds > 0 ? $"{o.Rounds} rounds, validation L2 {o.Curve.EpochLoss[^1]:0.0000}" : $"loss {o.Curve.EpochLoss[0]:0.0000} → {o.Curve.EpochLoss[^1]:0.0000}");
         return runner.Cached(
-            "train",
-            () => Key("train", featuresHash, string.Join(",", rows.Length, rows[0], rows[^1])),
+            StageName.Train,
+            () => Key(StageName.Train, featuresHash, string.Join(",", rows.Length, rows[0], rows[^1])),
             () =>
             {
                 var (model, fit) = ComponentModel.Train(Config, features.Names, features.Inputs, features.Label, panel, rows, runner.CancellationToken);
@@ -729,8 +730,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             $"MLP {columns}→{string.Join("→", o.Hidden)}→1 on {o.Curve.Device}, {o.Rows:N0} samples, loss {o.Curve.EpochLoss[0]:0.0000} → {o.Curve.EpochLoss[^1]:0.0000}" +
             (double.IsFinite(o.Curve.SamplesPerSecond) ? $", {o.Curve.SamplesPerSecond:N0} samples/s" : string.Empty);
         return runner.Cached(
-            "train",
-            () => Key("train", featuresHash, string.Join(",", windows.TrainRows.Length, windows.TrainStart, windows.TrainEnd)),
+            StageName.Train,
+            () => Key(StageName.Train, featuresHash, string.Join(",", windows.TrainRows.Length, windows.TrainStart, windows.TrainEnd)),
             () =>
             {
                 var zLabel = new float[t * n];
@@ -768,8 +769,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         var (from, to) = (windows.ValidationStart, windows.ValidationEnd);
         var length = to - from + 1;
         return runner.Cached(
-            "validate",
-            () => Key("validate", trainHash, featuresHash, string.Join(",", from, to, trials)),
+            StageName.Validate,
+            () => Key(StageName.Validate, trainHash, featuresHash, string.Join(",", from, to, trials)),
             () => Evaluate(panel, features, from, to, train.Model.Predict(features.Inputs, panel, from, to), trials),
             (validation, dir) =>
             {
@@ -849,8 +850,8 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         }
 
         return runner.Cached(
-            "validate",
-            () => Key("validate", trainHash, featuresHash, string.Join(",", from, to, trials, Config.ValidationScheme)),
+            StageName.Validate,
+            () => Key(StageName.Validate, trainHash, featuresHash, string.Join(",", from, to, trials, Config.ValidationScheme)),
             () =>
             {
                 var bySplit = new float[splits.Count][];
@@ -946,7 +947,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     {
         var (panel, train) = (trained.Panel, trained.Training);
         return runner.Cached(
-            "register",
+            StageName.Register,
             () => idempotencyKey,
             () =>
             {
@@ -1033,7 +1034,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     {
         if (!gate.Passed)
         {
-            runner.Skip("deploy", "the gate rejected the model; the previous deployment stays");
+            runner.Skip(StageName.Deploy, "the gate rejected the model; the previous deployment stays");
             return null;
         }
 
@@ -1043,11 +1044,11 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         {
             // A run of an older date (a backfill, or a rerun) must not take production back to an older model, nor
             // score its date with a model trained later.
-            runner.Skip("deploy", $"production holds v{holder}, trained as of {production.AsOf:yyyy-MM-dd}, later than this version's {registered.AsOf:yyyy-MM-dd}; v{registered.Version} is not promoted and the date's signals are left as they are");
+            runner.Skip(StageName.Deploy, $"production holds v{holder}, trained as of {production.AsOf:yyyy-MM-dd}, later than this version's {registered.AsOf:yyyy-MM-dd}; v{registered.Version} is not promoted and the date's signals are left as they are");
             return null;
         }
 
-        return runner.Run("deploy", () =>
+        return runner.Run(StageName.Deploy, () =>
         {
             var current = registry.GetAlias(registered.ModelName, ModelRegistry.Production)?.Version;
             string move;
@@ -1073,7 +1074,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     /// which records the figures for the version and an alert per series at or above the alert level.
     /// </summary>
     private IReadOnlyList<FeatureDrift> Monitor(StageRunner runner, ModelRegistry registry, string runId, TrainedModel trained, FeatureData features, ModelVersion registered) =>
-        runner.Run("monitor", () =>
+        runner.Run(StageName.Monitor, () =>
         {
             var panel = trained.Panel;
             int t = panel.T, n = panel.N;
