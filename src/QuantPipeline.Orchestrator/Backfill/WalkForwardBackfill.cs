@@ -200,7 +200,7 @@ public sealed class WalkForwardBackfill(
     /// </summary>
     private List<IReadOnlyList<DateOnly>> TestWindows(IExchangeCalendar calendar, IReadOnlyList<DateOnly> dates, IReadOnlyList<DateOnly> evaluated)
     {
-        var history = ModelInputs.SessionsNeeded(Config);
+        var history = ModelInputs.SessionsNeeded(Config, WorkingDirectory);
         var before = calendar.SessionsEndingAt(calendar.PreviousSession(dates[0]), history);
         var sessions = before.Concat(evaluated).Append(calendar.NextSession(evaluated[^1])).ToList();
         var spans = Enumerable.Range(0, sessions.Count - 1).Select(i => new LabelSpan(i, i + 1)).ToArray();
@@ -245,22 +245,22 @@ public sealed class WalkForwardBackfill(
         }
 
         var config = BatchInference.ConfigOf(scorer);
-        var backend = ModelInputs.Backend(config);
         var predictions = new List<OosPrediction>();
-        using (var model = BatchInference.LoadModel(scorer))
+        // The scorer is rebuilt from the components it recorded, and scores the inputs they define.
+        using (var model = BatchInference.LoadPipelineModel(scorer))
         using (var store = MarketStore.Open(storePath, readOnly: true))
         {
             foreach (var session in window)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var panel = ModelInputs.LoadForPrediction(store, config, session).Panel;
+                var panel = ModelInputs.LoadForPrediction(store, config, session, workingDirectory: WorkingDirectory).Panel;
                 if (DateOnly.FromDateTime(panel.Timestamps[^1]) != session)
                 {
                     continue;
                 }
 
-                var inputs = ModelInputs.Compute(panel, backend, (float)Config.FeatureZScoreClip);
-                var scores = ModelInputs.Predict(model, inputs, panel.T - 1, panel.T - 1, panel.N);
+                var inputs = BatchInference.InputsOf(scorer, config, panel, WorkingDirectory);
+                var scores = model.Predict(inputs, panel, panel.T - 1, panel.T - 1);
                 for (var j = 0; j < panel.N; j++)
                 {
                     if (float.IsFinite(scores[j]))

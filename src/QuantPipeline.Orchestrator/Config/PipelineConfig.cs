@@ -169,6 +169,75 @@ public sealed record PipelineConfig
     [JsonPropertyName("monitoring_retrain_on_change_point")]
     public bool RetrainOnChangePoint { get; init; }
 
+    // The components (issue 17). Each is named in ComponentRegistry; a value equal to its default is left out of the
+    // canonical JSON (see ComponentSettings), so configurations written before these settings existed keep their hash.
+
+    /// <summary>skeleton6 (the built-in six), alpha158, alpha360, f8, or a path to a feature-set YAML file.</summary>
+    [JsonPropertyName("features_set")]
+    public string FeatureSet { get; init; } = "skeleton6";
+
+    /// <summary>Cross-sectional processing of each feature: cs_zscore, cs_rank, robust_zscore or none.</summary>
+    [JsonPropertyName("features_transform")]
+    public string FeatureTransform { get; init; } = "cs_zscore";
+
+    [JsonPropertyName("labels_kind")]
+    public string LabelKind { get; init; } = "forward_return";
+
+    /// <summary>Bars between the session a label is observed at and the end of its return.</summary>
+    [JsonPropertyName("labels_horizon")]
+    public int LabelHorizon { get; init; } = 1;
+
+    [JsonPropertyName("model_kind")]
+    public string ModelKind { get; init; } = "mlp";
+
+    /// <summary>Hidden state of GRU/LSTM, width of the transformer.</summary>
+    [JsonPropertyName("model_hidden_size")]
+    public int ModelHiddenSize { get; init; } = 32;
+
+    [JsonPropertyName("model_num_layers")]
+    public int ModelNumLayers { get; init; } = 1;
+
+    [JsonPropertyName("model_dropout")]
+    public double ModelDropout { get; init; }
+
+    /// <summary>Past bars per sample (the current one included) for gru, lstm and transformer.</summary>
+    [JsonPropertyName("model_sequence_length")]
+    public int ModelSequenceLength { get; init; } = 1;
+
+    [JsonPropertyName("model_heads")]
+    public int ModelHeads { get; init; } = 2;
+
+    [JsonPropertyName("model_ridge_alpha")]
+    public double ModelRidgeAlpha { get; init; } = 1.0;
+
+    [JsonPropertyName("model_num_leaves")]
+    public int ModelNumLeaves { get; init; } = 63;
+
+    [JsonPropertyName("model_boosting_learning_rate")]
+    public double ModelBoostingLearningRate { get; init; } = 0.05;
+
+    [JsonPropertyName("model_num_rounds")]
+    public int ModelNumRounds { get; init; } = 200;
+
+    /// <summary>LightGBM stops when the last tenth of the training window has not improved for this many rounds; 0 turns it off.</summary>
+    [JsonPropertyName("model_early_stopping_rounds")]
+    public int ModelEarlyStoppingRounds { get; init; } = 20;
+
+    [JsonPropertyName("training_device")]
+    public string TrainingDevice { get; init; } = "cpu";
+
+    [JsonPropertyName("validation_scheme")]
+    public string ValidationScheme { get; init; } = "walk_forward";
+
+    [JsonPropertyName("validation_folds")]
+    public int ValidationFolds { get; init; } = 5;
+
+    [JsonPropertyName("validation_test_folds")]
+    public int ValidationTestFolds { get; init; } = 2;
+
+    [JsonPropertyName("validation_embargo_sessions")]
+    public int ValidationEmbargoSessions { get; init; }
+
     /// <summary>Checks every setting's range and the rules between settings; throws with every problem listed.</summary>
     public void Validate()
     {

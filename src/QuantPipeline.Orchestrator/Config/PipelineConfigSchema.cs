@@ -1,6 +1,7 @@
 using System.Globalization;
 using QuantPipeline.Core.Calendars;
 using QuantPipeline.Core.Compute;
+using QuantPipeline.Orchestrator.Components;
 using QuantPipeline.Storage.Registry;
 
 namespace QuantPipeline.Orchestrator.Config;
@@ -16,10 +17,11 @@ public static class PipelineConfigSchema
     public static IReadOnlyList<(string Name, string Description)> Sections { get; } =
     [
         ("data", "Where the market data live."),
-        ("features", "The model's inputs (the built-in six-feature set)."),
+        ("features", "The model's inputs: the feature set and its cross-sectional transform."),
         ("labels", "The training target."),
-        ("model", "The network the pipeline trains."),
-        ("training", "The optimiser (Adam on mean squared error)."),
+        ("model", "The model the pipeline trains and its hyperparameters (each kind reads its own)."),
+        ("training", "The optimiser (Adam on mean squared error) and the device."),
+        ("validation", "How the model is validated before the gate."),
         ("backtest", "The long-short validation backtest behind the gate's figures."),
         ("gate", "Optional quality-gate rules on top of min_sharpe_threshold and max_drawdown_threshold (null: rule off)."),
         ("monitoring", "qp monitor: windows, drift and data-quality bounds, change detection."),
@@ -50,6 +52,26 @@ public static class PipelineConfigSchema
         Row("training.learning_rate", nameof(PipelineConfig.TrainingLearningRate), "Adam's step size.", NumIn(1e-7, 1, lowOpen: false)),
         Row("training.weight_decay", nameof(PipelineConfig.TrainingWeightDecay), "Adam's L2 penalty on the weights.", NumIn(0, 1)),
         Row("training.seed", nameof(PipelineConfig.Seed), "Seed of the initial weights and of the batch order: the same seed gives the same model.", null),
+        Row("features.set", nameof(PipelineConfig.FeatureSet), "skeleton6 | alpha158 | alpha360 | f8, or a path to a feature-set YAML file (relative to the working folder).", FeatureSetCheck),
+        Row("features.transform", nameof(PipelineConfig.FeatureTransform), "cs_zscore | cs_rank | robust_zscore | none (the clip applies to all but none).", OneOf([.. ComponentRegistry.Transforms.Names])),
+        Row("labels.kind", nameof(PipelineConfig.LabelKind), "forward_return | qlib.", OneOf([.. ComponentRegistry.Labels.Names])),
+        Row("labels.horizon", nameof(PipelineConfig.LabelHorizon), "Bars the label's return spans (purging uses each label's end).", IntIn(1, 250)),
+        Row("model.kind", nameof(PipelineConfig.ModelKind), "mlp | ridge | gru | lstm | transformer | lightgbm.", OneOf([.. ComponentRegistry.Models.Names])),
+        Row("model.hidden_size", nameof(PipelineConfig.ModelHiddenSize), "Hidden state of gru and lstm, model width of transformer.", IntIn(1, 4096)),
+        Row("model.num_layers", nameof(PipelineConfig.ModelNumLayers), "Stacked layers of gru, lstm and transformer.", IntIn(1, 16)),
+        Row("model.dropout", nameof(PipelineConfig.ModelDropout), "Dropout of mlp (component path), gru, lstm and transformer.", NumIn(0, 0.9)),
+        Row("model.sequence_length", nameof(PipelineConfig.ModelSequenceLength), "Past sessions per sample, today included (gru, lstm, transformer; 1 for the others).", IntIn(1, 250)),
+        Row("model.heads", nameof(PipelineConfig.ModelHeads), "Attention heads of transformer; must divide model.hidden_size.", IntIn(1, 64)),
+        Row("model.ridge_alpha", nameof(PipelineConfig.ModelRidgeAlpha), "Ridge penalty on the centred normal equations.", NumIn(0, 1e9)),
+        Row("model.num_leaves", nameof(PipelineConfig.ModelNumLeaves), "LightGBM: leaves per tree.", IntIn(2, 131_072)),
+        Row("model.boosting_learning_rate", nameof(PipelineConfig.ModelBoostingLearningRate), "LightGBM: shrinkage per round.", NumIn(0, 1, lowOpen: true)),
+        Row("model.num_rounds", nameof(PipelineConfig.ModelNumRounds), "LightGBM: boosting rounds at most.", IntIn(1, 100_000)),
+        Row("model.early_stopping_rounds", nameof(PipelineConfig.ModelEarlyStoppingRounds), "LightGBM: stop when the last tenth of the training window has not improved for this many rounds (0: off).", IntIn(0, 100_000)),
+        Row("training.device", nameof(PipelineConfig.TrainingDevice), "cpu | cuda | auto (cuda when TorchSharp sees a GPU). Bit-identical reruns hold on cpu.", OneOf("cpu", "cuda", "auto")),
+        Row("validation.scheme", nameof(PipelineConfig.ValidationScheme), "walk_forward | purged_kfold | cpcv.", OneOf([.. ComponentRegistry.ValidationSchemes.Names])),
+        Row("validation.folds", nameof(PipelineConfig.ValidationFolds), "purged_kfold and cpcv: contiguous groups over the training and validation windows.", IntIn(2, 50)),
+        Row("validation.test_folds", nameof(PipelineConfig.ValidationTestFolds), "cpcv: groups tested by each split.", IntIn(1, 49)),
+        Row("validation.embargo_sessions", nameof(PipelineConfig.ValidationEmbargoSessions), "purged_kfold and cpcv: sessions after each test block left out of training.", IntIn(0, 1_000)),
         Row("backtest.quantile", nameof(PipelineConfig.BacktestQuantile), "Share of symbols held long (top) and short (bottom).", NumIn(0, 0.5, lowOpen: true)),
         Row("backtest.cost_bps", nameof(PipelineConfig.BacktestCostBps), "Trading cost in basis points per unit of turnover.", NumIn(0, 1_000)),
         Row("gate.min_deflated_sharpe", nameof(PipelineConfig.MinDeflatedSharpe), "The deflated Sharpe ratio (a probability) must be at least this.", NumIn(0, 1, "must be a probability in [0, 1]")),
@@ -98,6 +120,7 @@ public static class PipelineConfigSchema
         (["monitoring.missing_rate_change_warn", "monitoring.missing_rate_change_alert"], c => c.MonitoringMissingRateChangeWarn > c.MonitoringMissingRateChangeAlert
             ? string.Create(CultureInfo.InvariantCulture, $"monitoring.missing_rate_change_warn ({c.MonitoringMissingRateChangeWarn}) must not exceed monitoring.missing_rate_change_alert ({c.MonitoringMissingRateChangeAlert})")
             : null),
+        .. ComponentRules.All,
     ];
 
     /// <summary>Every accepted path (keys and aliases).</summary>
@@ -166,6 +189,14 @@ public static class PipelineConfigSchema
 
     private static ConfigSetting Row(string key, string property, string description, Func<object?, string?>? check, params string[] aliases) =>
         new(key, property, description, check, aliases);
+
+    private static string? FeatureSetCheck(object? value)
+    {
+        var name = (string)value!;
+        return ComponentRegistry.FeatureSets.Contains(name) || ComponentRegistry.IsFeatureSetFile(name)
+            ? null
+            : $"must be one of {string.Join(", ", ComponentRegistry.FeatureSets.Names)} or a path to a .yaml feature-set file";
+    }
 
     private static string? NotBlank(object? value) => string.IsNullOrWhiteSpace((string?)value) ? "must not be empty" : null;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using QuantPipeline.Core.Features;
+using QuantPipeline.Orchestrator.Components;
 using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Orchestrator.Pipeline;
 using QuantPipeline.Storage.Artifacts;
@@ -43,7 +44,7 @@ public static class BatchInference
         Core.Panels.Panel panel;
         using (var store = MarketStore.Open(storePath, readOnly: true))
         {
-            panel = ModelInputs.Load(store, config, asOf).Panel;
+            panel = ModelInputs.Load(store, config, asOf, workingDirectory: workingDirectory).Panel;
         }
 
         var last = DateOnly.FromDateTime(panel.Timestamps[^1]);
@@ -52,8 +53,8 @@ public static class BatchInference
             throw new InvalidOperationException($"No bars are stored for the as-of date {asOf:yyyy-MM-dd}; the last session on or before it is {last:yyyy-MM-dd}. Ingest that date's bars or run for {last:yyyy-MM-dd}.");
         }
 
-        var inputs = ModelInputs.Compute(panel, ModelInputs.Backend(config), (float)config.FeatureZScoreClip);
-        var scores = score(inputs) ?? PredictWithArtifact(version, inputs, panel.T, panel.N);
+        var inputs = InputsOf(version, config, panel, workingDirectory);
+        var scores = score(inputs) ?? PredictWithArtifact(version, inputs, panel);
         var asOfText = asOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var ranked = Enumerable.Range(0, panel.N).Where(j => float.IsFinite(scores[j])).OrderByDescending(j => scores[j]).ThenBy(j => j).ToList();
         var rows = ranked.Select((j, r) => new SignalRow
@@ -95,9 +96,49 @@ public static class BatchInference
         return model;
     }
 
-    private static float[] PredictWithArtifact(ModelVersion version, float[][] inputs, int t, int n)
+    /// <summary>
+    /// The model inputs a version reads over a panel: the z-scored six for the default path; otherwise the raw values of
+    /// the feature set it recorded, checked to be the very features it was trained on.
+    /// </summary>
+    public static float[][] InputsOf(ModelVersion version, PipelineConfig config, Core.Panels.Panel panel, string workingDirectory)
     {
-        using var model = LoadModel(version);
-        return ModelInputs.Predict(model, inputs, t - 1, t - 1, n);
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(panel);
+        if (ComponentRecord.Read(version.Parameters) is not { } record)
+        {
+            return ModelInputs.Compute(panel, ModelInputs.Backend(config), (float)config.FeatureZScoreClip);
+        }
+
+        var frame = PipelineFeatures.Compute(ModelInputs.FeatureSetOf(config, workingDirectory), panel, ModelInputs.Backend(config));
+        if (frame.Version != record.FeatureSetVersion || !frame.Names.SequenceEqual(record.Features, StringComparer.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"{version.Reference} was trained on feature set {record.FeatureSet} version {record.FeatureSetVersion} ({record.Features.Count} features), but {config.FeatureSet} now gives version {frame.Version} ({frame.Names.Count} features{(frame.Dropped.Count > 0 ? $"; dropped {string.Join(", ", frame.Dropped)}" : string.Empty)}). Restore the feature-set file or the stored fields it was trained on, or retrain.");
+        }
+
+        return frame.Values;
+    }
+
+    /// <summary>
+    /// Rebuilds a version's model from its verified artifact and the components it recorded (the default path's MLP
+    /// for versions without a component record, those registered before components existed included).
+    /// </summary>
+    public static PipelineModel LoadPipelineModel(ModelVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        if (ComponentRecord.Read(version.Parameters) is not { } record)
+        {
+            return new LegacyMlpModel(LoadModel(version));
+        }
+
+        var bytes = ContentAddressedArtifactStore.ReadAllVerified(version.ArtifactPath, version.ArtifactSha256, version.Reference);
+        return ComponentModel.Load(ConfigOf(version), record.Processors, bytes);
+    }
+
+    private static float[] PredictWithArtifact(ModelVersion version, float[][] inputs, Core.Panels.Panel panel)
+    {
+        using var model = LoadPipelineModel(version);
+        return model.Predict(inputs, panel, panel.T - 1, panel.T - 1);
     }
 }

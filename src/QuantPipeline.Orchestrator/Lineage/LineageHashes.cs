@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using QuantPipeline.Core.Features;
+using QuantPipeline.Orchestrator.Components;
 using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Storage.Audit;
 
@@ -9,8 +10,12 @@ namespace QuantPipeline.Orchestrator.Lineage;
 /// <summary>Content hashes that identify a configuration and a feature set in a version's lineage.</summary>
 public static class LineageHashes
 {
-    /// <summary>The configuration as canonical JSON (snake_case names, sorted keys): what is stored and hashed.</summary>
-    public static string CanonicalConfig(PipelineConfig config) => CanonicalJson.Serialize(config);
+    /// <summary>
+    /// The configuration as canonical JSON (snake_case names, sorted keys): what is stored and hashed. Component
+    /// settings at their default are left out (<see cref="ComponentRules.OmittedWhenDefault"/>), so the hashes of
+    /// configurations from before the components existed did not change.
+    /// </summary>
+    public static string CanonicalConfig(PipelineConfig config) => CanonicalJson.Canonicalize(ComponentRules.WithoutDefaults(config));
 
     public static string ConfigHash(PipelineConfig config) => Sha256(CanonicalConfig(config));
 

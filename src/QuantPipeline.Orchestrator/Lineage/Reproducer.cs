@@ -2,7 +2,6 @@ using System.Globalization;
 using QuantPipeline.Orchestrator.Deploy;
 using QuantPipeline.Orchestrator.Pipeline;
 using QuantPipeline.Storage.Registry;
-using static TorchSharp.torch;
 
 namespace QuantPipeline.Orchestrator.Lineage;
 
@@ -27,7 +26,7 @@ public static class Reproducer
 
         var pipeline = new ProductionPipeline(config, workingDirectory);
         // The deflated Sharpe depends on how many trials stood behind the version when it was registered: reuse that count.
-        var trials = version.Metrics.TryGetValue("trials", out var recordedTrials) ? (int)recordedTrials : version.Version;
+        var trials = ProductionPipeline.TrialsOf(version);
         var trained = pipeline.TrainAndValidate(version.AsOf, new StageRunner(), trials);
         try
         {
@@ -41,7 +40,7 @@ public static class Reproducer
             string reproducedSha;
             try
             {
-                trained.Training.Model.save(temp);
+                trained.Training.Model.Save(temp);
                 reproducedSha = Storage.Artifacts.ContentHash.Sha256OfFile(temp);
             }
             finally
@@ -50,9 +49,9 @@ public static class Reproducer
             }
 
             double maxDifference;
-            using (var recorded = BatchInference.LoadModel(version))
+            using (var recorded = BatchInference.LoadPipelineModel(version))
             {
-                maxDifference = MaxAbsDifference(recorded, trained.Training.Model);
+                maxDifference = recorded.MaxAbsDifference(trained.Training.Model);
             }
 
             var reproducedMetrics = ProductionPipeline.RegisteredMetrics(trained);
@@ -83,29 +82,4 @@ public static class Reproducer
 
     private static string Date(TrainedModel trained, int index) =>
         DateOnly.FromDateTime(trained.Panel.Timestamps[index]).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static double MaxAbsDifference(TorchSharp.torch.nn.Module a, TorchSharp.torch.nn.Module b)
-    {
-        var left = a.state_dict();
-        var right = b.state_dict();
-        if (!left.Keys.Order(StringComparer.Ordinal).SequenceEqual(right.Keys.Order(StringComparer.Ordinal)))
-        {
-            return double.PositiveInfinity;
-        }
-
-        var max = 0.0;
-        foreach (var (name, tensor) in left)
-        {
-            using var scope = NewDisposeScope();
-            var other = right[name];
-            if (!tensor.shape.SequenceEqual(other.shape))
-            {
-                return double.PositiveInfinity;
-            }
-
-            max = Math.Max(max, (double)(tensor - other).abs().max().item<float>());
-        }
-
-        return max;
-    }
 }

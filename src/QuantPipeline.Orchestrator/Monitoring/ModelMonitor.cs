@@ -39,6 +39,12 @@ public sealed class ModelMonitor(PipelineConfig config, string workingDirectory,
             ? p
             : throw new InvalidOperationException($"{model.ModelName} version {model.Version} has no '{MonitoringNames.ReferenceParameter}' parameter in the registry; it was trained before monitoring references were written. Retrain it to monitor it.");
         var reference = MonitoringReference.Load(referencePath);
+        if (Components.ComponentRecord.Read(model.Parameters) is { } components)
+        {
+            // The pipeline's own monitor stage watches these versions; qp monitor still computes only the six default features.
+            throw new NotSupportedException(
+                $"{model.ModelName} version {model.Version} was built from model.kind {components.Model} on feature set {components.FeatureSet}; qp monitor watches only versions of the default components (skeleton6 + mlp) so far. Its run's monitor stage recorded its drift in the audit trail (qp audit export).");
+        }
 
         var panel = LoadPanel(asOf);
         int t = panel.T, n = panel.N;

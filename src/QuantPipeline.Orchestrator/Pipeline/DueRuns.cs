@@ -42,7 +42,7 @@ public sealed record DueRuns(string Model, string Exchange, string Frequency, Da
                 ?? throw new InvalidOperationException($"The market store {storePath} holds no daily bars; ingest data first or give --from.");
             var sessions = calendar.Sessions(range.First, asOf);
             // The first run needs the feature lookback, both windows and the label horizon (ModelInputs.SessionsNeeded).
-            var firstIndex = ModelInputs.SessionsNeeded(config) - 1;
+            var firstIndex = ModelInputs.SessionsNeeded(config, Path.GetFullPath(workingDirectory)) - 1;
             start = firstIndex < sessions.Count ? sessions[firstIndex] : asOf;
             scheduled = RetrainSchedule.Dates(sessions, config.RetrainingFrequency, firstIndex);
         }

@@ -3,6 +3,7 @@ using QuantPipeline.Core.Compute;
 using QuantPipeline.Core.Features;
 using QuantPipeline.Core.Features.Expressions;
 using QuantPipeline.Core.Panels;
+using QuantPipeline.Orchestrator.Components;
 using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Storage.Market;
 using QuantPipeline.Training;
@@ -42,13 +43,32 @@ public static class ModelInputs
     public static int FeatureLookback => Compiled.Lookback;
 
     /// <summary>
-    /// Sessions a training run loads: the feature lookback before the first training row, the training and validation
-    /// windows, one purge session between them and the as-of session whose close ends the last validation label.
+    /// The configured feature set (features.set); a feature-set file is read relative to <paramref name="workingDirectory"/>
+    /// (the current folder when null).
     /// </summary>
-    public static int SessionsNeeded(PipelineConfig config)
+    public static Core.Features.Library.FeatureSet FeatureSetOf(PipelineConfig config, string? workingDirectory = null) =>
+        PipelineFeatures.Resolve(config, workingDirectory ?? Directory.GetCurrentDirectory());
+
+    /// <summary>
+    /// Sessions before a scored row that its inputs read: the feature set's lookback, plus the earlier sessions a
+    /// sequence model reads (<see cref="FeatureLookback"/> for the default configuration).
+    /// </summary>
+    public static int Lookback(PipelineConfig config, string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return FeatureLookback + config.TrainingWindowDays + config.ValidationWindowDays + 2;
+        return ComponentRules.IsLegacy(config)
+            ? FeatureLookback
+            : PipelineFeatures.Lookback(FeatureSetOf(config, workingDirectory)) + config.ModelSequenceLength - 1;
+    }
+
+    /// <summary>
+    /// Sessions a training run loads: the lookback before the first training row, the training and validation
+    /// windows, the label's end (purged) between them and after the validation window up to the as-of session.
+    /// </summary>
+    public static int SessionsNeeded(PipelineConfig config, string? workingDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return Lookback(config, workingDirectory) + config.TrainingWindowDays + config.ValidationWindowDays + 2 * PipelineLabels.EndOffset(config);
     }
 
     /// <summary>
@@ -57,24 +77,29 @@ public static class ModelInputs
     /// volumes back-adjusted for the splits and dividends announced and effective by then; with its snapshot id.
     /// </summary>
     /// <param name="knownAt">Only bar versions available by this UTC time are read; default: the latest stored version of each bar.</param>
-    public static (Panel Panel, string SnapshotId) Load(MarketStore store, PipelineConfig config, DateOnly asOf, DateTime? knownAt = null)
+    public static (Panel Panel, string SnapshotId) Load(MarketStore store, PipelineConfig config, DateOnly asOf, DateTime? knownAt = null, string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return Load(store, config, asOf, SessionsNeeded(config), knownAt, () =>
-            $"lookback {FeatureLookback} + training {config.TrainingWindowDays} + validation {config.ValidationWindowDays} + 2 label sessions need {SessionsNeeded(config)}. Ingest more history or shorten the windows.");
+        var needed = SessionsNeeded(config, workingDirectory);
+        return Load(store, config, asOf, needed, knownAt, workingDirectory, () =>
+            $"lookback {Lookback(config, workingDirectory)} + training {config.TrainingWindowDays} + validation {config.ValidationWindowDays} + 2 x {PipelineLabels.EndOffset(config)} label sessions need {needed}. Ingest more history or shorten the windows.");
     }
 
     /// <summary>
-    /// Only what the features of the last session need (<see cref="FeatureLookback"/> + 1 sessions), adjusted as of
+    /// Only what the inputs of the last session need (<see cref="Lookback"/> + 1 sessions), adjusted as of
     /// <paramref name="asOf"/>: the inputs of one out-of-sample prediction, exactly as they were known that day.
     /// </summary>
-    public static (Panel Panel, string SnapshotId) LoadForPrediction(MarketStore store, PipelineConfig config, DateOnly asOf, DateTime? knownAt = null) =>
-        Load(store, config, asOf, FeatureLookback + 1, knownAt, () => $"the features need {FeatureLookback + 1} (lookback {FeatureLookback} + the session itself). Ingest more history.");
+    public static (Panel Panel, string SnapshotId) LoadForPrediction(MarketStore store, PipelineConfig config, DateOnly asOf, DateTime? knownAt = null, string? workingDirectory = null)
+    {
+        var lookback = Lookback(config, workingDirectory);
+        return Load(store, config, asOf, lookback + 1, knownAt, workingDirectory, () => $"the inputs need {lookback + 1} (lookback {lookback} + the session itself). Ingest more history.");
+    }
 
     /// <summary>The request behind a panel of <paramref name="sessions"/> exchange sessions ending at the last session on or before <paramref name="asOf"/>.</summary>
-    public static PanelRequest Request(PipelineConfig config, DateOnly asOf, int sessions, DateTime? knownAt = null)
+    public static PanelRequest Request(PipelineConfig config, DateOnly asOf, int sessions, DateTime? knownAt = null, string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        var fields = ComponentRules.IsLegacy(config) ? Fields : PipelineFeatures.Fields(FeatureSetOf(config, workingDirectory));
         var calendar = ExchangeCalendars.Get(config.Exchange);
         var range = calendar.SessionsEndingAt(asOf, sessions);
         return new PanelRequest
@@ -82,16 +107,16 @@ public static class ModelInputs
             From = range[0],
             To = range[^1],
             Calendar = calendar.Name,
-            Fields = Fields,
+            Fields = fields,
             KnownAt = knownAt ?? MarketStore.Latest,
             AdjustAsOf = range[^1],
         };
     }
 
-    private static (Panel Panel, string SnapshotId) Load(MarketStore store, PipelineConfig config, DateOnly asOf, int sessions, DateTime? knownAt, Func<string> needs)
+    private static (Panel Panel, string SnapshotId) Load(MarketStore store, PipelineConfig config, DateOnly asOf, int sessions, DateTime? knownAt, string? workingDirectory, Func<string> needs)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var request = Request(config, asOf, sessions, knownAt);
+        var request = Request(config, asOf, sessions, knownAt, workingDirectory);
         var panel = store.LoadPanel(request);
         var lastStored = LastRowWithBars(panel);
         if (lastStored < panel.T - 1)
@@ -102,7 +127,7 @@ public static class ModelInputs
                 : LastStoredSessionBefore(store, request, sessions)
                     ?? throw new InvalidOperationException(
                         $"No {request.Calendar} bars are stored on or before {asOf:yyyy-MM-dd}; {needs()}");
-            request = Request(config, last, sessions, knownAt);
+            request = Request(config, last, sessions, knownAt, workingDirectory);
             panel = store.LoadPanel(request);
         }
 

@@ -11,16 +11,19 @@ using QuantPipeline.Core.Panels;
 using QuantPipeline.Core.Progress;
 using QuantPipeline.Core.Synthetic;
 using QuantPipeline.Core.Validation;
+using QuantPipeline.Orchestrator.Components;
 using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Orchestrator.Deploy;
 using QuantPipeline.Orchestrator.Gate;
 using QuantPipeline.Orchestrator.Lineage;
 using QuantPipeline.Orchestrator.Monitoring;
+using QuantPipeline.Orchestrator.Pipeline.Stages;
 using QuantPipeline.Storage.Artifacts;
 using QuantPipeline.Storage.Market;
 using QuantPipeline.Storage.Registry;
 using QuantPipeline.Training;
 using QuantPipeline.Training.Models;
+using QuantPipeline.Training.Processing;
 
 namespace QuantPipeline.Orchestrator.Pipeline;
 
@@ -39,7 +42,7 @@ namespace QuantPipeline.Orchestrator.Pipeline;
 /// </remarks>
 public sealed class ProductionPipeline(PipelineConfig config, string workingDirectory, Action<StageRecord>? onStageEnd = null)
 {
-    /// <summary>The label is the next session's return: it ends one session after the session it is observed at.</summary>
+    /// <summary>The default label is the next session's return: it ends one session after the session it is observed at (labels.horizon sets others).</summary>
     public const int LabelHorizon = 1;
 
     private const string IdempotencyParameter = "idempotency_key";
@@ -58,7 +61,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     public PipelineResult RunDemo(SyntheticMarketOptions market)
     {
         ArgumentNullException.ThrowIfNull(market);
-        return Execute(market.To, RunOptions.Default, runner => runner.Run("ingest", () =>
+        return Execute(market.To, RunOptions.Default, runner => runner.Run(StageName.Ingest, () =>
         {
             using var store = MarketStore.Open(StorePath);
             var existing = store.CountDailyBars();
@@ -82,7 +85,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     public PipelineResult RunDemo(SyntheticMarketSpec market, RunOptions options)
     {
         ArgumentNullException.ThrowIfNull(market);
-        return Execute(market.To, options, runner => runner.Run("ingest", () =>
+        return Execute(market.To, options, runner => runner.Run(StageName.Ingest, () =>
         {
             using var store = MarketStore.Open(StorePath);
             var existing = store.CountDailyBars();
@@ -120,7 +123,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     private PipelineResult Execute(DateOnly requestedAsOf, RunOptions options, Action<StageRunner>? ingest)
     {
         Config.Validate();
-        if (options.StopAfter is { } stop && (!StageStatus.Order.Contains(stop) || stop == "ingest"))
+        if (options.StopAfter is { } stop && (!StageStatus.Order.Contains(stop) || stop == StageName.Ingest))
         {
             throw new ArgumentException($"StopAfter must be one of {string.Join(", ", StageStatus.Order.Skip(1))}, got '{stop}'.", nameof(options));
         }
@@ -316,24 +319,24 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         // A requested date that is not a session resolves to the last session before it: hold that date's lock too, so
         // a run asked for the session itself cannot race this one to the registry.
         using var sessionLock = asOf == requestedAsOf ? null : RunLock.Acquire(WorkingDirectory, Config.ModelName, asOf, runId);
-        if (StopsAfter("prepare"))
+        if (StopsAfter(StageName.Prepare))
         {
-            return Partial(runId, asOf, runner, "prepare");
+            return Partial(runId, asOf, runner, StageName.Prepare);
         }
 
         var (features, featuresHash) = Features(runner, prepared, preparedHash);
-        if (StopsAfter("features"))
+        if (StopsAfter(StageName.Features))
         {
-            return Partial(runId, asOf, runner, "features");
+            return Partial(runId, asOf, runner, StageName.Features);
         }
 
         var windows = Windows(panel);
         var (train, trainHash) = Train(runner, panel, features, windows, featuresHash, options.Progress);
         try
         {
-            if (StopsAfter("train"))
+            if (StopsAfter(StageName.Train))
             {
-                return Partial(runId, asOf, runner, "train");
+                return Partial(runId, asOf, runner, StageName.Train);
             }
 
             // Deflated Sharpe: every version registered under this model name counts as a trial, plus this one; a version
@@ -344,12 +347,12 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             var (validation, _) = Validate(runner, panel, features, windows, train, trials, trainHash, featuresHash);
             var trained = Trained(prepared, features, windows, train, validation);
             var metrics = trained.Metrics;
-            if (StopsAfter("validate"))
+            if (StopsAfter(StageName.Validate))
             {
-                return Partial(runId, asOf, runner, "validate") with { Metrics = metrics, Report = validation.Report };
+                return Partial(runId, asOf, runner, StageName.Validate) with { Metrics = metrics, Report = validation.Report };
             }
 
-            var gate = runner.Run("gate", () =>
+            var gate = runner.Run(StageName.Gate, () =>
             {
                 var decision = QualityGate.Evaluate(trained.Report, Config);
                 registry.Audit.Append("gate.decision", new
@@ -363,9 +366,9 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             });
             journal.Record.GatePassed = gate.Passed;
             journal.Record.Gate = gate.Describe();
-            if (StopsAfter("gate"))
+            if (StopsAfter(StageName.Gate))
             {
-                return Partial(runId, asOf, runner, "gate") with { Metrics = metrics, Gate = gate, Report = validation.Report };
+                return Partial(runId, asOf, runner, StageName.Gate) with { Metrics = metrics, Gate = gate, Report = validation.Report };
             }
 
             var (registered, _) = Register(runner, registry, runId, trained, gate, idempotencyKey);
@@ -374,17 +377,17 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             {
                 Report = validation.Report,
             };
-            if (StopsAfter("register"))
+            if (StopsAfter(StageName.Register))
             {
-                return result with { StoppedAfter = "register", Stages = [.. runner.Records] };
+                return result with { StoppedAfter = StageName.Register, Stages = [.. runner.Records] };
             }
 
             var signalsPath = Deploy(runner, registry, registered, gate, asOf);
             journal.Record.Deployed = signalsPath is not null;
             journal.Record.SignalsPath = signalsPath;
-            if (StopsAfter("deploy"))
+            if (StopsAfter(StageName.Deploy))
             {
-                return result with { SignalsPath = signalsPath, StoppedAfter = "deploy", Stages = [.. runner.Records] };
+                return result with { SignalsPath = signalsPath, StoppedAfter = StageName.Deploy, Stages = [.. runner.Records] };
             }
 
             var drift = Monitor(runner, registry, runId, trained, features, registered);
@@ -426,6 +429,14 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             ["rank_ic_mean"] = report.RankIc?.Mean ?? double.NaN,
             ["train_loss"] = trained.Training.Curve.EpochLoss[^1],
         };
+        if (trained.Paths.Count > 0)
+        {
+            metrics["cv_paths"] = trained.Paths.Count;
+            // The folds (k-fold) or paths (CPCV) the deflated Sharpe counts as trials on top of the versions before this one.
+            metrics["cv_trials"] = trained.CvTrials;
+            metrics["cv_path_sharpe_mean"] = trained.Paths.Average(p => p.Sharpe);
+            metrics["cv_path_sharpe_worst"] = trained.Paths.Min(p => p.Sharpe);
+        }
 
         // The registry stores JSON numbers: unbounded ratios (no losing period) and unmeasured figures are left out.
         return metrics.Where(m => double.IsFinite(m.Value)).ToDictionary(m => m.Key, m => m.Value);
@@ -446,10 +457,14 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     private static TrainedModel Trained(PreparedPanel prepared, FeatureData features, RunWindows windows, TrainingOutcome train, ValidationOutcome validation) =>
         new(prepared.Panel, prepared.SnapshotId, prepared.AsOf, features.Backend, windows.TrainStart, windows.TrainEnd, train, validation.Report.ToPerformanceMetrics(), validation.Report)
         {
-            ValidationStart = windows.ValidationStart,
+            // Under cross-validation the predictions span the whole cross-validated window.
+            ValidationStart = validation.From >= 0 ? validation.From : windows.ValidationStart,
             ValidationEnd = windows.ValidationEnd,
             ValidationPredictions = validation.Predictions,
             Label = features.Label,
+            Features = features,
+            Paths = validation.Paths,
+            CvTrials = validation.CvTrials,
         };
 
     /// <summary>
@@ -471,19 +486,19 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     /// <summary>prepare: point in time — only bars dated at or before the as-of are loaded. Keyed by the store's ingest history.</summary>
     private (PreparedPanel Prepared, string Hash) Prepare(DateOnly requestedAsOf, StageRunner runner) =>
         runner.Cached(
-            "prepare",
+            StageName.Prepare,
             () =>
             {
                 using var store = MarketStore.Open(StorePath, readOnly: true);
                 // Every ingest (bars, listings, corporate actions, universes) is a batch with its content hash: the
                 // list of batches identifies what the store holds without reading the bars.
                 var batches = string.Join(",", store.Batches().Select(b => $"{b.BatchId}:{b.ContentSha256}"));
-                return Key("prepare", requestedAsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), LineageHashes.Sha256(batches));
+                return Key(StageName.Prepare, requestedAsOf.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), LineageHashes.Sha256(batches));
             },
             () =>
             {
                 using var store = MarketStore.Open(StorePath, readOnly: true);
-                var (loaded, id) = ModelInputs.Load(store, Config, requestedAsOf);
+                var (loaded, id) = ModelInputs.Load(store, Config, requestedAsOf, workingDirectory: WorkingDirectory);
                 return (new PreparedPanel(loaded, id), Describe(loaded, id));
             },
             (prepared, dir) =>
@@ -501,8 +516,71 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     private static string Describe(Panel panel, string snapshotId) =>
         $"{panel.T} sessions × {panel.N} symbols up to {DateOnly.FromDateTime(panel.Timestamps[^1]):yyyy-MM-dd}, snapshot {snapshotId}";
 
+    /// <summary>True when this configuration runs the pipeline's original path (six features, MLP trainer, walk-forward).</summary>
+    private bool Legacy => ComponentRules.IsLegacy(Config);
+
     /// <summary>features: the raw features are added to the prepared panel (monitoring reads them); the model inputs are their z-scores.</summary>
-    private (FeatureData Features, string Hash) Features(StageRunner runner, PreparedPanel prepared, string preparedHash)
+    private (FeatureData Features, string Hash) Features(StageRunner runner, PreparedPanel prepared, string preparedHash) =>
+        Legacy ? LegacyFeatures(runner, prepared, preparedHash) : ComponentFeatures(runner, prepared, preparedHash);
+
+    /// <summary>features for a configured feature set: its raw values (the model's processors transform them) and the configured label; the prepared panel is not written to.</summary>
+    private (FeatureData Features, string Hash) ComponentFeatures(StageRunner runner, PreparedPanel prepared, string preparedHash)
+    {
+        var panel = prepared.Panel;
+        int t = panel.T, n = panel.N;
+        var set = ModelInputs.FeatureSetOf(Config, WorkingDirectory);
+        string Detail(FeatureData f) =>
+            $"{f.Names.Count} features of {set.Name} (version {f.Version}{(f.Dropped.Count > 0 ? $"; dropped {string.Join(", ", f.Dropped)}" : string.Empty)}) on the {f.Backend} backend; label {PipelineLabels.Id(Config)}";
+        return runner.Cached(
+            StageName.Features,
+            () => Key(StageName.Features, preparedHash, set.Version, Config.ComputeBackend),
+            () =>
+            {
+                var backend = ModelInputs.Backend(Config);
+                var frame = PipelineFeatures.Compute(set, panel, backend);
+                var features = new FeatureData(frame.Values, PipelineLabels.Compute(Config, panel.Field("close"), t, n), backend.Name)
+                {
+                    Names = frame.Names,
+                    Version = frame.Version,
+                    Dropped = frame.Dropped,
+                    Raw = true,
+                };
+                return (features, Detail(features));
+            },
+            (features, dir) =>
+            {
+                var stored = new Panel(panel.Timestamps, panel.Symbols) { Calendar = panel.Calendar };
+                panel.Membership.CopyTo(stored.Membership, 0);
+                for (var f = 0; f < features.Names.Count; f++)
+                {
+                    stored.SetField("input." + features.Names[f], features.Inputs[f]);
+                }
+
+                stored.SetField("label", features.Label);
+                PanelIpc.WriteFile(stored, Path.Combine(dir, "features.arrow"));
+                File.WriteAllText(Path.Combine(dir, "meta.json"), JsonSerializer.Serialize(new ComponentFeaturesMeta(features.Backend, features.Version, [.. features.Names], [.. features.Dropped])));
+            },
+            dir =>
+            {
+                var stored = PanelIpc.ReadFile(Path.Combine(dir, "features.arrow"));
+                var meta = JsonSerializer.Deserialize<ComponentFeaturesMeta>(File.ReadAllText(Path.Combine(dir, "meta.json")))!;
+                if (stored.T != t || !stored.Symbols.SequenceEqual(panel.Symbols, StringComparer.Ordinal))
+                {
+                    throw new InvalidDataException($"Stored features in {dir} do not match the prepared panel ({stored.T}×{stored.N} vs {t}×{n}).");
+                }
+
+                var features = new FeatureData([.. meta.Names.Select(name => stored.Field("input." + name))], stored.Field("label"), meta.Backend)
+                {
+                    Names = meta.Names,
+                    Version = meta.Version,
+                    Dropped = meta.Dropped,
+                    Raw = true,
+                };
+                return (features, Detail(features));
+            });
+    }
+
+    private (FeatureData Features, string Hash) LegacyFeatures(StageRunner runner, PreparedPanel prepared, string preparedHash)
     {
         var panel = prepared.Panel;
         int t = panel.T, n = panel.N;
@@ -510,15 +588,15 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         string Detail(string backend) =>
             $"{names.Length} features ({string.Join(", ", names)}, version {LineageHashes.FeatureSetVersion()}) on the {backend} backend; label = next-session return";
         return runner.Cached(
-            "features",
-            () => Key("features", preparedHash, LineageHashes.FeatureSetVersion(), Config.ComputeBackend),
+            StageName.Features,
+            () => Key(StageName.Features, preparedHash, LineageHashes.FeatureSetVersion(), Config.ComputeBackend),
             () =>
             {
                 var backend = ModelInputs.Backend(Config);
                 var inputs = ModelInputs.Compute(panel, backend, (float)Config.FeatureZScoreClip);
                 var forward = new float[t * n];
                 PanelOps.ForwardReturn(panel.Field("close"), forward, t, n, LabelHorizon);
-                return (new FeatureData(inputs, forward, backend.Name), Detail(backend.Name));
+                return (new FeatureData(inputs, forward, backend.Name) { Version = LineageHashes.FeatureSetVersion() }, Detail(backend.Name));
             },
             (features, dir) =>
             {
@@ -550,7 +628,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                     inputs[f] = stored.Field("input." + names[f]);
                 }
 
-                return (new FeatureData(inputs, stored.Field("label"), meta.Backend), Detail(meta.Backend));
+                return (new FeatureData(inputs, stored.Field("label"), meta.Backend) { Version = meta.FeatureSetVersion }, Detail(meta.Backend));
             });
     }
 
@@ -570,16 +648,17 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         }
 
         sessions[t] = ExchangeCalendars.Get(Config.Exchange).NextSession(sessions[t - 1]);
+        var horizon = PipelineLabels.EndOffset(Config);
         var spans = new LabelSpan[t];
         for (var i = 0; i < t; i++)
         {
-            spans[i] = new LabelSpan(i, i + LabelHorizon);
+            spans[i] = new LabelSpan(i, i + horizon);
         }
 
         var split = WalkForwardSplitter.Split(sessions, spans, [sessions[t]], new WalkForwardOptions
         {
-            TrainingSessions = Config.TrainingWindowDays + LabelHorizon,
-            ValidationSessions = Config.ValidationWindowDays + LabelHorizon,
+            TrainingSessions = Config.TrainingWindowDays + horizon,
+            ValidationSessions = Config.ValidationWindowDays + horizon,
         }).Single();
         var validation = split.Validation;
         if (split.Train.Length == 0 || validation.Length == 0 || validation[^1] - validation[0] + 1 != validation.Length)
@@ -590,7 +669,59 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         return new RunWindows(split.Train, validation[0], validation[^1]);
     }
 
-    private (TrainingOutcome Training, string Hash) Train(StageRunner runner, Panel panel, FeatureData features, RunWindows windows, string featuresHash, IProgress<ProgressUpdate>? progress)
+    private (TrainingOutcome Training, string Hash) Train(StageRunner runner, Panel panel, FeatureData features, RunWindows windows, string featuresHash, IProgress<ProgressUpdate>? progress) =>
+        Legacy ? LegacyTrain(runner, panel, features, windows, featuresHash, progress) : ComponentTrain(runner, panel, features, windows, featuresHash);
+
+    /// <summary>The validation scheme the configuration names.</summary>
+    private ValidationSchemeKind Scheme => ComponentRegistry.ValidationSchemes.Get(Config.ValidationScheme).Value;
+
+    /// <summary>
+    /// Rows the deployed model is fitted on: the training window under walk-forward; under purged k-fold and CPCV, which
+    /// validate by refitting on folds, the whole training and validation window.
+    /// </summary>
+    private int[] FitRows(RunWindows windows) => Scheme == ValidationSchemeKind.WalkForward
+        ? windows.TrainRows
+        : [.. Enumerable.Range(windows.TrainStart, windows.ValidationEnd - windows.TrainStart + 1)];
+
+    /// <summary>train for a configured model: the training library's trainer (or LightGBM) on the feature set's processed values.</summary>
+    private (TrainingOutcome Training, string Hash) ComponentTrain(StageRunner runner, Panel panel, FeatureData features, RunWindows windows, string featuresHash)
+    {
+        var rows = FitRows(windows);
+        string Detail(TrainingOutcome o) =>
+            $"{Config.ModelKind} on {features.Names.Count} {Config.FeatureTransform} features, {o.Curve.Device}, {o.Rows:N0} samples ({Date(panel, rows[0])}..{Date(panel, rows[^1])}), " +
+            (o.Rounds > 0 ? $"{o.Rounds} rounds, validation L2 {o.Curve.EpochLoss[^1]:0.0000}" : $"loss {o.Curve.EpochLoss[0]:0.0000} → {o.Curve.EpochLoss[^1]:0.0000}");
+        return runner.Cached(
+            StageName.Train,
+            () => Key(StageName.Train, featuresHash, string.Join(",", rows.Length, rows[0], rows[^1])),
+            () =>
+            {
+                var (model, fit) = ComponentModel.Train(Config, features.Names, features.Inputs, features.Label, panel, rows, runner.CancellationToken);
+                var outcome = new TrainingOutcome(model, new TrainingCurve(fit.Loss, double.NaN, fit.Device), fit.Rows, [.. Config.HiddenLayers])
+                {
+                    Processors = model.Processors,
+                    Rounds = model.Rounds,
+                };
+                return (outcome, Detail(outcome));
+            },
+            (outcome, dir) =>
+            {
+                outcome.Model.Save(Path.Combine(dir, "model.bin"));
+                File.WriteAllText(Path.Combine(dir, "meta.json"), JsonSerializer.Serialize(new ComponentTrainMeta([.. outcome.Curve.EpochLoss], outcome.Curve.Device, outcome.Rows, outcome.Processors!, outcome.Rounds)));
+            },
+            dir =>
+            {
+                var meta = JsonSerializer.Deserialize<ComponentTrainMeta>(File.ReadAllText(Path.Combine(dir, "meta.json")))!;
+                var model = ComponentModel.Load(Config, meta.Processors, File.ReadAllBytes(Path.Combine(dir, "model.bin")));
+                var outcome = new TrainingOutcome(model, new TrainingCurve(meta.Loss, double.NaN, meta.Device), meta.Rows, [.. Config.HiddenLayers])
+                {
+                    Processors = meta.Processors,
+                    Rounds = meta.Rounds,
+                };
+                return (outcome, Detail(outcome));
+            });
+    }
+
+    private (TrainingOutcome Training, string Hash) LegacyTrain(StageRunner runner, Panel panel, FeatureData features, RunWindows windows, string featuresHash, IProgress<ProgressUpdate>? progress)
     {
         int t = panel.T, n = panel.N;
         var columns = features.Inputs.Length;
@@ -599,20 +730,20 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             $"MLP {columns}→{string.Join("→", o.Hidden)}→1 on {o.Curve.Device}, {o.Rows:N0} samples, loss {o.Curve.EpochLoss[0]:0.0000} → {o.Curve.EpochLoss[^1]:0.0000}" +
             (double.IsFinite(o.Curve.SamplesPerSecond) ? $", {o.Curve.SamplesPerSecond:N0} samples/s" : string.Empty);
         return runner.Cached(
-            "train",
-            () => Key("train", featuresHash, string.Join(",", windows.TrainRows.Length, windows.TrainStart, windows.TrainEnd)),
+            StageName.Train,
+            () => Key(StageName.Train, featuresHash, string.Join(",", windows.TrainRows.Length, windows.TrainStart, windows.TrainEnd)),
             () =>
             {
                 var zLabel = new float[t * n];
                 PanelOps.CrossSectionalZScore(features.Label, zLabel, panel.Membership, t, n, clip: (float)Config.LabelZScoreClip);
                 var (x, y, rows) = Samples(features.Inputs, zLabel, windows.TrainRows, n);
                 var (model, curve) = MlpTrainer.Train(x, y, rows, columns, options, progress, runner.CancellationToken);
-                var outcome = new TrainingOutcome(model, curve, rows, options.Hidden);
+                var outcome = new TrainingOutcome(new LegacyMlpModel(model), curve, rows, options.Hidden);
                 return (outcome, Detail(outcome, columns));
             },
             (outcome, dir) =>
             {
-                outcome.Model.save(Path.Combine(dir, "model.pt"));
+                outcome.Model.Save(Path.Combine(dir, "model.pt"));
                 File.WriteAllText(Path.Combine(dir, "meta.json"), JsonSerializer.Serialize(new TrainMeta([.. outcome.Curve.EpochLoss], outcome.Curve.Device, outcome.Rows, [.. outcome.Hidden])));
             },
             dir =>
@@ -621,7 +752,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 var model = new MlpRegressor(columns, meta.Hidden);
                 model.load(Path.Combine(dir, "model.pt"));
                 model.eval();
-                var outcome = new TrainingOutcome(model, new TrainingCurve(meta.EpochLoss, double.NaN, meta.Device), meta.Rows, meta.Hidden);
+                var outcome = new TrainingOutcome(new LegacyMlpModel(model), new TrainingCurve(meta.EpochLoss, double.NaN, meta.Device), meta.Rows, meta.Hidden);
                 return (outcome, Detail(outcome, columns));
             });
     }
@@ -629,27 +760,143 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     /// <summary>validate: the model's scores over the validation rows, traded long-short net of costs. The stored predictions are re-evaluated on reuse.</summary>
     private (ValidationOutcome Validation, string Hash) Validate(StageRunner runner, Panel panel, FeatureData features, RunWindows windows, TrainingOutcome train, int trials, string trainHash, string featuresHash)
     {
+        if (Scheme != ValidationSchemeKind.WalkForward)
+        {
+            return CrossValidate(runner, panel, features, windows, trials, trainHash, featuresHash);
+        }
+
         int n = panel.N;
         var (from, to) = (windows.ValidationStart, windows.ValidationEnd);
         var length = to - from + 1;
         return runner.Cached(
-            "validate",
-            () => Key("validate", trainHash, featuresHash, string.Join(",", from, to, trials)),
-            () => Evaluate(panel, features, from, to, ModelInputs.Predict(train.Model, features.Inputs, from, to, n), trials),
+            StageName.Validate,
+            () => Key(StageName.Validate, trainHash, featuresHash, string.Join(",", from, to, trials)),
+            () => Evaluate(panel, features, from, to, train.Model.Predict(features.Inputs, panel, from, to), trials),
             (validation, dir) =>
             {
                 File.WriteAllBytes(Path.Combine(dir, "predictions.f32"), MemoryMarshal.AsBytes(validation.Predictions.AsSpan()).ToArray());
                 File.WriteAllText(Path.Combine(dir, "report.json"), JsonSerializer.Serialize(validation.Report.ToDictionary(), new JsonSerializerOptions { WriteIndented = true }));
             },
-            dir =>
+            dir => Evaluate(panel, features, from, to, ReadPredictions(dir, "predictions.f32", length * n), trials));
+    }
+
+    private static float[] ReadPredictions(string dir, string file, int count)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(dir, file));
+        if (bytes.Length != count * sizeof(float))
+        {
+            throw new InvalidDataException($"{dir}: {bytes.Length} bytes of predictions in {file}; {count} float32 values expected.");
+        }
+
+        return MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+    }
+
+    /// <summary>
+    /// validate under purged k-fold or CPCV, over the whole training and validation window: each split's model is
+    /// fitted on its purged and embargoed training folds and scores its test folds; the splits' scores join into paths
+    /// (one for k-fold, C(N-1, k-1) for CPCV), each backtested. The gate reads the backtest of the path-averaged
+    /// scores; every path's figures are reported, and the deflated Sharpe counts the folds (k-fold) or paths (CPCV) as trials.
+    /// </summary>
+    private (ValidationOutcome Validation, string Hash) CrossValidate(StageRunner runner, Panel panel, FeatureData features, RunWindows windows, int trials, string trainHash, string featuresHash)
+    {
+        var n = panel.N;
+        var (from, to) = (windows.TrainStart, windows.ValidationEnd);
+        var length = to - from + 1;
+        var horizon = PipelineLabels.EndOffset(Config);
+        var spans = Enumerable.Range(0, length).Select(i => new LabelSpan(i, i + horizon)).ToArray();
+        var cpcv = Scheme == ValidationSchemeKind.CombinatorialPurgedCv
+            ? CombinatorialPurgedCv.Create(spans, Config.ValidationFolds, Config.ValidationTestFolds, Config.ValidationEmbargoSessions)
+            : null;
+        var splits = cpcv?.Splits ?? PurgedKFold.Split(spans, Config.ValidationFolds, Config.ValidationEmbargoSessions);
+        var pathCount = cpcv?.Paths.Length ?? 1;
+        var cvTrials = trials - 1 + (cpcv is null ? Config.ValidationFolds : pathCount);
+
+        (ValidationOutcome, string) Outcome(float[][] paths)
+        {
+            var reports = paths.Select(p => Evaluate(panel, features, from, to, p, cvTrials).Validation.Report).ToList();
+            var mean = new float[length * n];
+            for (var c = 0; c < mean.Length; c++)
             {
-                var bytes = File.ReadAllBytes(Path.Combine(dir, "predictions.f32"));
-                if (bytes.Length != length * n * sizeof(float))
+                var sum = 0.0;
+                foreach (var p in paths)
                 {
-                    throw new InvalidDataException($"{dir}: {bytes.Length} bytes of predictions; {length}×{n} float32 values expected.");
+                    sum += p[c];
                 }
 
-                return Evaluate(panel, features, from, to, MemoryMarshal.Cast<byte, float>(bytes).ToArray(), trials);
+                mean[c] = (float)(sum / paths.Length);
+            }
+
+            var (averaged, detail) = Evaluate(panel, features, from, to, mean, cvTrials);
+            var sharpes = reports.Select(r => r.Sharpe).ToArray();
+            // The gate reads the cross-validated figures: the mean over the paths, and the worst path's drawdown. The
+            // IC, turnover and deflated Sharpe are those of the path-averaged scores.
+            var worst = reports.MinBy(r => r.MaxDrawdown.Depth)!;
+            var gated = averaged.Report with
+            {
+                Sharpe = sharpes.Average(),
+                Sortino = reports.Average(r => r.Sortino),
+                AnnualReturn = reports.Average(r => r.AnnualReturn),
+                AnnualVolatility = reports.Average(r => r.AnnualVolatility),
+                Calmar = reports.Average(r => r.Calmar),
+                HitRate = reports.Average(r => r.HitRate),
+                MaxDrawdown = worst.MaxDrawdown,
+                MaxDrawdownPeakDate = worst.MaxDrawdownPeakDate,
+                MaxDrawdownTroughDate = worst.MaxDrawdownTroughDate,
+                MaxDrawdownRecoveryDate = worst.MaxDrawdownRecoveryDate,
+            };
+            var validation = averaged with { Report = gated };
+            return (validation with { From = from, Paths = reports, PathScores = [.. paths.SelectMany(p => p)], CvTrials = cvTrials - trials + 1 },
+                $"{Config.ValidationScheme} over {Date(panel, from)}..{Date(panel, to)}: {splits.Count} split(s), {pathCount} path(s), path Sharpe {string.Join(" ", sharpes.Select(x => x.ToString("0.00", CultureInfo.InvariantCulture)))} (mean {sharpes.Average():0.00}, worst {sharpes.Min():0.00}); the gate reads the mean Sharpe and the worst drawdown {worst.MaxDrawdown.Depth:P2}; path-averaged scores: {detail}");
+        }
+
+        return runner.Cached(
+            StageName.Validate,
+            () => Key(StageName.Validate, trainHash, featuresHash, string.Join(",", from, to, trials, Config.ValidationScheme)),
+            () =>
+            {
+                var bySplit = new float[splits.Count][];
+                for (var k = 0; k < splits.Count; k++)
+                {
+                    var split = splits[k];
+                    var (model, _) = ComponentModel.Train(Config, features.Names, features.Inputs, features.Label, panel, [.. split.Train.Select(i => from + i)], runner.CancellationToken);
+                    using (model)
+                    {
+                        bySplit[k] = model.Predict(features.Inputs, panel, from, to);
+                    }
+                }
+
+                var paths = new float[pathCount][];
+                for (var p = 0; p < pathCount; p++)
+                {
+                    paths[p] = new float[length * n];
+                    Array.Fill(paths[p], float.NaN);
+                    for (var k = 0; k < splits.Count; k++)
+                    {
+                        IEnumerable<int> rows = cpcv is null
+                            ? splits[k].Test
+                            : Enumerable.Range(0, cpcv.Groups.Length).Where(g => cpcv.Paths[p][g] == k).SelectMany(g => Enumerable.Range(cpcv.Groups[g].First, cpcv.Groups[g].Last - cpcv.Groups[g].First + 1));
+                        foreach (var row in rows)
+                        {
+                            bySplit[k].AsSpan(row * n, n).CopyTo(paths[p].AsSpan(row * n, n));
+                        }
+                    }
+                }
+
+                return Outcome(paths);
+            },
+            (validation, dir) =>
+            {
+                // The paths are what the figures come from; the averaged scores are recomputed from them on reuse.
+                File.WriteAllBytes(Path.Combine(dir, "predictions.f32"), MemoryMarshal.AsBytes(validation.Predictions.AsSpan()).ToArray());
+                File.WriteAllText(Path.Combine(dir, "report.json"), JsonSerializer.Serialize(validation.Report.ToDictionary(), new JsonSerializerOptions { WriteIndented = true }));
+                File.WriteAllText(Path.Combine(dir, "paths.json"), JsonSerializer.Serialize(validation.Paths.Select(r => r.ToDictionary()), new JsonSerializerOptions { WriteIndented = true }));
+                File.WriteAllBytes(Path.Combine(dir, "paths.f32"), MemoryMarshal.AsBytes(validation.PathScores.AsSpan()).ToArray());
+            },
+            dir =>
+            {
+                var flat = ReadPredictions(dir, "paths.f32", pathCount * length * n);
+                var paths = Enumerable.Range(0, pathCount).Select(p => flat.AsSpan(p * length * n, length * n).ToArray()).ToArray();
+                return Outcome(paths);
             });
     }
 
@@ -686,15 +933,21 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     private ModelVersion? FindRegistered(ModelRegistry registry, string idempotencyKey) =>
         registry.ListVersions(Config.ModelName).FirstOrDefault(v => v.Parameters.TryGetValue(IdempotencyParameter, out var k) && k == idempotencyKey);
 
-    private static int TrialsOf(ModelVersion version) =>
-        version.Metrics.TryGetValue("trials", out var trials) ? (int)trials : version.Version;
+    /// <summary>
+    /// The trials a version was validated with before cross-validation added its folds or paths: what validate is given
+    /// to reproduce the version's deflated Sharpe.
+    /// </summary>
+    internal static int TrialsOf(ModelVersion version) =>
+        version.Metrics.TryGetValue("trials", out var trials)
+            ? (int)trials - (version.Metrics.TryGetValue("cv_trials", out var cv) ? (int)cv - 1 : 0)
+            : version.Version;
 
     /// <summary>register: idempotent — a version already registered under the same key is returned, never a second one.</summary>
     private (ModelVersion Version, string Hash) Register(StageRunner runner, ModelRegistry registry, string runId, TrainedModel trained, GateDecision gate, string idempotencyKey)
     {
         var (panel, train) = (trained.Panel, trained.Training);
         return runner.Cached(
-            "register",
+            StageName.Register,
             () => idempotencyKey,
             () =>
             {
@@ -706,20 +959,16 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 var store = new ContentAddressedArtifactStore(Path.Combine(WorkingDirectory, "artifacts"));
                 var temp = Path.Combine(store.Root, $".{runId}.pt");
                 Directory.CreateDirectory(store.Root);
-                train.Model.save(temp);
+                train.Model.Save(temp);
                 var (sha, artifact) = store.Put(temp, move: true);
                 var parent = registry.GetAlias(Config.ModelName, ModelRegistry.Production)?.Version;
+                var features = trained.Features!;
                 var monitoringReference = MonitoringReferenceBuilder.WriteNextTo(artifact, MonitoringReferenceBuilder.Build(
-                    Config.ModelName, panel, SkeletonFeatureSet.Names, trained.TrainStart, trained.TrainEnd, trained.ValidationStart, trained.ValidationEnd, trained.ValidationPredictions, trained.Label, trained.Metrics.Sharpe));
-                var version = registry.Register(new ModelVersionRequest(
-                    Config.ModelName,
-                    trained.AsOf,
-                    gate.Passed ? "approved" : "rejected",
-                    RegisteredMetrics(trained),
-                    new Dictionary<string, string>
-                    {
-                        ["features"] = string.Join(",", SkeletonFeatureSet.Names),
-                        ["hidden"] = string.Join(",", train.Hidden),
+                    Config.ModelName, MonitoredPanel(panel, features), features.Names, trained.TrainStart, trained.TrainEnd, trained.ValidationStart, trained.ValidationEnd, trained.ValidationPredictions, trained.Label, trained.Metrics.Sharpe));
+                var parameters = new Dictionary<string, string>
+                {
+                    ["features"] = string.Join(",", features.Names),
+                    ["hidden"] = string.Join(",", train.Hidden),
                         ["epochs"] = Config.TrainingEpochs.ToString(CultureInfo.InvariantCulture),
                         ["seed"] = Config.Seed.ToString(CultureInfo.InvariantCulture),
                         ["training_window_days"] = Config.TrainingWindowDays.ToString(CultureInfo.InvariantCulture),
@@ -728,16 +977,34 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                         ["data_snapshot"] = trained.SnapshotId,
                         ["compute_backend"] = trained.Backend,
                         ["run_id"] = runId,
-                        [IdempotencyParameter] = idempotencyKey,
-                        [MonitoringNames.ReferenceParameter] = monitoringReference,
-                    },
+                    [IdempotencyParameter] = idempotencyKey,
+                    [MonitoringNames.ReferenceParameter] = monitoringReference,
+                };
+                if (!Legacy)
+                {
+                    var record = ComponentRecord.Of(Config, features, train, trained.Paths.Count);
+                    parameters[ComponentRecord.Parameter] = record.ToJson();
+                    parameters["model_kind"] = record.Model;
+                    parameters["feature_set"] = record.FeatureSet;
+                    parameters["feature_set_version"] = record.FeatureSetVersion;
+                    parameters["transform"] = record.Transform;
+                    parameters["label"] = record.Label;
+                    parameters["validation_scheme"] = record.ValidationScheme;
+                }
+
+                var version = registry.Register(new ModelVersionRequest(
+                    Config.ModelName,
+                    trained.AsOf,
+                    gate.Passed ? "approved" : "rejected",
+                    RegisteredMetrics(trained),
+                    parameters,
                     artifact,
                     sha)
                 {
                     Tags = new Dictionary<string, string> { ["universe"] = Config.Universe, ["gate"] = gate.Passed ? "pass" : "fail" },
                     Lineage = new ModelLineage(
                         trained.SnapshotId,
-                        LineageHashes.FeatureSetVersion(),
+                        Legacy ? LineageHashes.FeatureSetVersion() : features.Version,
                         LineageHashes.ConfigHash(Config),
                         CodeVersion.Current,
                         Config.Seed,
@@ -767,7 +1034,7 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     {
         if (!gate.Passed)
         {
-            runner.Skip("deploy", "the gate rejected the model; the previous deployment stays");
+            runner.Skip(StageName.Deploy, "the gate rejected the model; the previous deployment stays");
             return null;
         }
 
@@ -777,11 +1044,11 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
         {
             // A run of an older date (a backfill, or a rerun) must not take production back to an older model, nor
             // score its date with a model trained later.
-            runner.Skip("deploy", $"production holds v{holder}, trained as of {production.AsOf:yyyy-MM-dd}, later than this version's {registered.AsOf:yyyy-MM-dd}; v{registered.Version} is not promoted and the date's signals are left as they are");
+            runner.Skip(StageName.Deploy, $"production holds v{holder}, trained as of {production.AsOf:yyyy-MM-dd}, later than this version's {registered.AsOf:yyyy-MM-dd}; v{registered.Version} is not promoted and the date's signals are left as they are");
             return null;
         }
 
-        return runner.Run("deploy", () =>
+        return runner.Run(StageName.Deploy, () =>
         {
             var current = registry.GetAlias(registered.ModelName, ModelRegistry.Production)?.Version;
             string move;
@@ -807,16 +1074,17 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     /// which records the figures for the version and an alert per series at or above the alert level.
     /// </summary>
     private IReadOnlyList<FeatureDrift> Monitor(StageRunner runner, ModelRegistry registry, string runId, TrainedModel trained, FeatureData features, ModelVersion registered) =>
-        runner.Run("monitor", () =>
+        runner.Run(StageName.Monitor, () =>
         {
             var panel = trained.Panel;
             int t = panel.T, n = panel.N;
             var options = Config.Monitor();
             var window = Math.Min(options.DriftWindowSessions, t);
             var from = t - window;
+            var watchedPanel = MonitoredPanel(panel, features);
             var reference = registered.Parameters.TryGetValue(MonitoringNames.ReferenceParameter, out var path) && File.Exists(path)
                 ? MonitoringReference.Load(path)
-                : MonitoringReferenceBuilder.Build(Config.ModelName, panel, SkeletonFeatureSet.Names, trained.TrainStart, trained.TrainEnd, trained.ValidationStart, trained.ValidationEnd, trained.ValidationPredictions, trained.Label, trained.Metrics.Sharpe);
+                : MonitoringReferenceBuilder.Build(Config.ModelName, watchedPanel, features.Names, trained.TrainStart, trained.TrainEnd, trained.ValidationStart, trained.ValidationEnd, trained.ValidationPredictions, trained.Label, trained.Metrics.Sharpe);
 
             // One [series × cells] block: each feature's window, then the predictions over the same sessions.
             FeatureReference[] watched = [.. reference.Features, reference.Prediction];
@@ -824,10 +1092,10 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
             var block = new float[watched.Length * cells];
             for (var f = 0; f < reference.Features.Count; f++)
             {
-                panel.Field(reference.Features[f].Name).AsSpan(from * n, cells).CopyTo(block.AsSpan(f * cells));
+                watchedPanel.Field(reference.Features[f].Name).AsSpan(from * n, cells).CopyTo(block.AsSpan(f * cells));
             }
 
-            ModelInputs.Predict(trained.Training.Model, features.Inputs, from, t - 1, n).AsSpan().CopyTo(block.AsSpan(reference.Features.Count * cells));
+            trained.Training.Model.Predict(features.Inputs, panel, from, t - 1).AsSpan().CopyTo(block.AsSpan(reference.Features.Count * cells));
             var figures = DriftKernels.Compute(watched, block, cells, options.Drift);
             var list = figures.Select(d => new FeatureDrift(d.Name, d.Psi, d.PsiLevel.ToString().ToLowerInvariant())
             {
@@ -858,6 +1126,27 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
                 + string.Join(", ", list.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Feature} PSI {d.Psi:0.000} KS {d.KsStatistic:0.000} JS {d.JsDistance:0.000} {d.Level}")));
             return ((IReadOnlyList<FeatureDrift>)list, detail);
         });
+
+    /// <summary>
+    /// The panel whose fields monitoring watches: the prepared panel itself for the default configuration (its features
+    /// stage adds the raw six there), otherwise a separate panel of the feature set's raw values.
+    /// </summary>
+    private Panel MonitoredPanel(Panel panel, FeatureData features)
+    {
+        if (!features.Raw)
+        {
+            return panel;
+        }
+
+        var watched = new Panel(panel.Timestamps, panel.Symbols) { Calendar = panel.Calendar };
+        panel.Membership.CopyTo(watched.Membership, 0);
+        for (var f = 0; f < features.Names.Count; f++)
+        {
+            watched.SetField(features.Names[f], features.Inputs[f]);
+        }
+
+        return watched;
+    }
 
     private string WriteReport(string runId, TrainedModel trained, ValidationOutcome validation, GateDecision gate, ModelVersion version, IReadOnlyList<FeatureDrift> drift, IReadOnlyList<StageRecord> stages) =>
         RunReport.Write(
@@ -904,6 +1193,10 @@ public sealed class ProductionPipeline(PipelineConfig config, string workingDire
     private sealed record PrepareMeta(string SnapshotId);
 
     private sealed record FeaturesMeta(string Backend, string FeatureSetVersion);
+
+    private sealed record ComponentFeaturesMeta(string Backend, string Version, string[] Names, string[] Dropped);
+
+    private sealed record ComponentTrainMeta(double[] Loss, string Device, int Rows, ProcessorState Processors, int Rounds);
 
     /// <summary>Only what the weights determine: timings stay out, so recomputing an output reproduces its hash.</summary>
     private sealed record TrainMeta(double[] EpochLoss, string Device, int Rows, int[] Hidden);

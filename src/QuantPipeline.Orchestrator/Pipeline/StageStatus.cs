@@ -24,5 +24,5 @@ public static class StageStatus
     public const string Succeeded = "succeeded";
 
     /// <summary>The stages in the order they run (ingest only in the demo).</summary>
-    public static readonly IReadOnlyList<string> Order = ["ingest", "prepare", "features", "train", "validate", "gate", "register", "deploy", "monitor"];
+    public static readonly IReadOnlyList<string> Order = Stages.StageName.Order;
 }

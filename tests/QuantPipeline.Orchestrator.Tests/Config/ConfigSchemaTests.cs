@@ -1,4 +1,5 @@
 using System.Text.Json;
+using QuantPipeline.Orchestrator.Components;
 using QuantPipeline.Orchestrator.Config;
 using QuantPipeline.Orchestrator.Lineage;
 
@@ -20,9 +21,12 @@ public sealed class ConfigSchemaTests : IDisposable
     [Fact]
     public void The_canonical_json_holds_every_setting_under_its_lineage_name()
     {
+        // Component settings at their default are left out, so that configurations from before they existed keep their hash.
         using var json = JsonDocument.Parse(LineageHashes.CanonicalConfig(new PipelineConfig()));
         var names = json.RootElement.EnumerateObject().Select(p => p.Name).Order().ToList();
-        Assert.Equal(PipelineConfigSchema.Settings.Select(s => s.JsonName).Order(), names);
+        Assert.Equal(PipelineConfigSchema.Settings.Select(s => s.JsonName).Where(n => !ComponentRules.OmittedWhenDefault.Contains(n)).Order(), names);
+        Assert.Equal(20, ComponentRules.OmittedWhenDefault.Count);
+        Assert.All(ComponentRules.OmittedWhenDefault, n => Assert.Contains(n, PipelineConfigSchema.Settings.Select(s => s.JsonName)));
     }
 
     [Fact]
@@ -32,7 +36,8 @@ public sealed class ConfigSchemaTests : IDisposable
         var hashes = new HashSet<string> { baseline };
         foreach (var setting in PipelineConfigSchema.Settings)
         {
-            var changed = new PipelineConfig();
+            // A sequence length above 1 needs a model that reads sequences.
+            var changed = setting.Key == "model.sequence_length" ? new PipelineConfig { ModelKind = "gru" } : new PipelineConfig();
             setting.Property.SetValue(changed, Other(setting, setting.Get(changed)));
             Assert.Empty(PipelineConfigSchema.Problems(changed));
             Assert.True(hashes.Add(LineageHashes.ConfigHash(changed)), $"changing {setting.Key} did not change the hash");
@@ -117,6 +122,12 @@ public sealed class ConfigSchemaTests : IDisposable
         "schedule.exchange" => "WEEKDAY",
         "retraining_frequency" => "weekly",
         "model_registry_uri" => "sqlite:///other.db",
+        "features.set" => "alpha158",
+        "features.transform" => "cs_rank",
+        "labels.kind" => "qlib",
+        "model.kind" => "ridge",
+        "training.device" => "auto",
+        "validation.scheme" => "purged_kfold",
         _ => value switch
         {
             null => 0.5,
