@@ -34,6 +34,7 @@ public static class PausePoints
             return;
         }
 
+        Directory.CreateDirectory(Folder);
         var marker = MarkerPath(Folder, point);
         var temporary = $"{marker}.{Environment.ProcessId}.tmp";
         File.WriteAllText(temporary, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
