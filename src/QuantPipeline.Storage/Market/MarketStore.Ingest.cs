@@ -23,33 +23,105 @@ public sealed partial class MarketStore
         ArgumentNullException.ThrowIfNull(options);
         EnsureWritable();
         var full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            throw new FileNotFoundException($"Bar file '{full}' does not exist.", full);
-        }
-
+        BarFileChecks.EnsureReadableFile(full);
         var format = BarFileFormats.FromPath(full);
+        var header = format == BarFileFormat.Csv ? BarFileChecks.CsvHeader(full, options.Delimiter) : (',', []);
         var hash = ContentHash.Sha256OfFile(full);
+        try
+        {
+            return IngestStaged(full, format, header, hash, options);
+        }
+        catch (DuckDBException e) when (e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("disk is full", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new IOException($"{full}: the disk holding the market store {Path} ran out of space ({FirstLine(e.Message)}); the batch was rolled back and nothing of this file was stored. Free space and ingest again.", e);
+        }
+    }
+
+    private IngestResult IngestStaged(string full, BarFileFormat format, (char Delimiter, IReadOnlyList<string> Columns) header, string hash, BarIngestOptions options)
+    {
         return InTransaction(() =>
         {
             var lineOffset = 0L;
-            switch (format)
+            try
             {
-                case BarFileFormat.Csv:
-                    // all_varchar keeps malformed cells as text so each one can be reported by row.
-                    Execute($"CREATE TEMP TABLE qp_src AS SELECT row_number() OVER () AS __row, * FROM read_csv({SqlString(full)}, header = true, all_varchar = true)");
-                    lineOffset = 1;
-                    break;
-                case BarFileFormat.Parquet:
-                    Execute($"CREATE TEMP VIEW qp_src AS SELECT file_row_number + 1 AS __row, * EXCLUDE (file_row_number) FROM read_parquet({SqlString(full)}, file_row_number = true)");
-                    break;
-                case BarFileFormat.ArrowIpc:
-                    ArrowIpcStaging.Stage(_connection, full, "qp_src");
-                    break;
+                switch (format)
+                {
+                    case BarFileFormat.Csv:
+                        // Every column is read as text so each malformed cell can be reported by row. Separator and
+                        // columns come from the header line, not the sniffer: it takes a row with one cell too many or
+                        // too few as a sign that there is no header, and would report the first data row as the columns.
+                        var columns = string.Join(", ", header.Columns.Select(c => $"{SqlString(c)}: 'VARCHAR'"));
+                        Execute($"CREATE TEMP TABLE qp_src AS SELECT row_number() OVER () AS __row, * FROM read_csv({SqlString(full)}, auto_detect = false, header = true, columns = {{{columns}}}, delim = {SqlString(header.Delimiter.ToString())}, quote = '\"', escape = '\"', nullstr = ['', 'NA', 'N/A', 'null', 'NULL', 'None', 'NaN', 'nan'])");
+                        lineOffset = 1;
+                        break;
+                    case BarFileFormat.Parquet:
+                        Execute($"CREATE TEMP VIEW qp_src AS SELECT file_row_number + 1 AS __row, * EXCLUDE (file_row_number) FROM read_parquet({SqlString(full)}, file_row_number = true)");
+                        // A view binds only the footer; reading the row count here surfaces a damaged body before any check.
+                        Scalar("SELECT count(*) FROM qp_src");
+                        break;
+                    case BarFileFormat.ArrowIpc:
+                        ArrowIpcStaging.Stage(_connection, full, "qp_src");
+                        break;
+                }
+            }
+            catch (Exception e) when (e is DuckDBException or IOException or InvalidDataException or ArgumentException or InvalidOperationException or OverflowException)
+            {
+                throw Unreadable(full, format, e);
+            }
+
+            if (ToLong(Scalar("SELECT count(*) FROM qp_src")) == 0)
+            {
+                throw new InvalidDataException(
+                    $"{full}: the file holds column names but no bars{(format == BarFileFormat.Csv ? " (a header line only)" : string.Empty)}; nothing was stored. Check the export, or leave the file out.");
             }
 
             return ValidateAndStore(full, hash, options, lineOffset);
         });
+    }
+
+    /// <summary>What a file DuckDB or the Arrow reader could not read is, in words, with what to do.</summary>
+    private static InvalidDataException Unreadable(string full, BarFileFormat format, Exception e)
+    {
+        var detail = FirstLine(e.Message);
+        if (e.Message.Contains("Invalid unicode", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("not utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return new InvalidDataException(BarFileChecks.NotUtf8(full, CsvErrorLine(e.Message)), e);
+        }
+
+        if (detail.Contains("No space left", StringComparison.OrdinalIgnoreCase) || detail.Contains("disk is full", StringComparison.OrdinalIgnoreCase))
+        {
+            return new InvalidDataException($"{full}: the disk ran out of space while staging the file ({detail}); nothing was stored. Free space and ingest again.", e);
+        }
+
+        return format switch
+        {
+            BarFileFormat.Csv when CsvErrorLine(e.Message) is { } line => new InvalidDataException(
+                $"{full}, line {line}: {CsvProblem(e.Message)} Nothing was stored; fix that line (every row needs one cell per header column; quote cells that contain the separator) and ingest again.", e),
+            BarFileFormat.Csv => new InvalidDataException($"{full}: not readable as CSV ({detail}). Nothing was stored.", e),
+            BarFileFormat.Parquet => new InvalidDataException(
+                $"{full}: not a readable Parquet file ({detail}). It may be truncated (an interrupted copy or download) or another format with a .parquet name; export it again, or give it the extension of its real format (.csv, .arrow). Nothing was stored.", e),
+            _ => new InvalidDataException(
+                $"{full}: not a readable Arrow IPC file ({detail}). It may be truncated or another format with an .arrow name; export it again as an Arrow IPC file or stream, or give it the extension of its real format (.csv, .parquet). Nothing was stored.", e),
+        };
+    }
+
+    private static long? CsvErrorLine(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"CSV Error on Line: (\d+)");
+        return match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    private static string CsvProblem(string message)
+    {
+        var expected = System.Text.RegularExpressions.Regex.Match(message, @"Expected Number of Columns: (\d+) Found: (\d+)");
+        if (expected.Success)
+        {
+            return $"the row has {expected.Groups[2].Value} cells but the header has {expected.Groups[1].Value} columns.";
+        }
+
+        var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var reason = lines.Skip(1).FirstOrDefault(l => !l.StartsWith("Original Line", StringComparison.Ordinal) && !l.StartsWith("Possible", StringComparison.Ordinal)) ?? FirstLine(message);
+        return reason.TrimEnd('.') + ".";
     }
 
     /// <summary>Ingests bars from memory as one batch; the content hash covers the bars in order.</summary>
@@ -166,7 +238,9 @@ public sealed partial class MarketStore
         var columns = SourceColumns(source, options);
         var daily = options.Frequency == BarFrequency.Daily;
 
-        string Num(string canonical) => columns.TryGetValue(canonical, out var c) ? $"TRY_CAST({c} AS DOUBLE)" : "NULL::DOUBLE";
+        string Num(string canonical) => !columns.TryGetValue(canonical, out var c) ? "NULL::DOUBLE"
+            : options.DecimalSeparator == ',' ? $"TRY_CAST(replace({c}::VARCHAR, ',', '.') AS DOUBLE)"
+            : $"TRY_CAST({c} AS DOUBLE)";
         string Raw(string canonical) => columns.TryGetValue(canonical, out var c) ? c : "NULL";
         var zone = ResolveZone(options.SourceTimeZone, calendar);
         var knownLiteral = "TIMESTAMP '" + knownAt.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "'";
@@ -493,6 +567,17 @@ public sealed partial class MarketStore
         if (first < calendar.FirstDate)
         {
             first = calendar.FirstDate;
+        }
+
+        // Bars past the calendar's rules have no session to match: they fail the session rule, row by row.
+        if (last > calendar.LastDate)
+        {
+            last = calendar.LastDate;
+        }
+
+        if (last < first)
+        {
+            return;
         }
 
         using var appender = _connection.CreateAppender("temp", "main", "qp_sess");
