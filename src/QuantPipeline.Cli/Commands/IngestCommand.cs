@@ -117,6 +117,16 @@ public static class IngestCommand
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 2;
             }
+            catch (UnauthorizedAccessException e)
+            {
+                Console.Error.WriteLine($"error: --store {parse.GetValue(store)}: {e.Message} Give --store a path in a folder this user may write, or fix the folder's permissions.");
+                return 2;
+            }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine($"error: --store {parse.GetValue(store)}: {e.Message}");
+                return 1;
+            }
         });
         return command;
     }

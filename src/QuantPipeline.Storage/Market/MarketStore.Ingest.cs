@@ -200,16 +200,25 @@ public sealed partial class MarketStore
     {
         DropStaging();
         using var transaction = _connection.BeginTransaction();
+        var committing = false;
         try
         {
             var result = work();
             DropStaging();
+            committing = true;
             transaction.Commit();
             return result;
         }
         catch
         {
-            transaction.Rollback();
+            // A commit that fails (the disk filled while writing the log) has already ended the transaction and
+            // written nothing: rolling back again would only hide its error.
+            if (!committing)
+            {
+                transaction.Rollback();
+            }
+
+            Execute("SET TimeZone = 'UTC'");
             DropStaging();
             throw;
         }
@@ -316,11 +325,14 @@ public sealed partial class MarketStore
                 }
             }
         }
-        finally
+        catch (DuckDBException)
         {
-            Execute("SET TimeZone = 'UTC'");
+            // A failed statement (a full disk, for one) aborts the transaction, which then refuses even SET; the
+            // rollback in InTransaction resets the zone, and the first error is the one to report.
+            throw;
         }
 
+        Execute("SET TimeZone = 'UTC'");
         if (violations > 0)
         {
             violations = ToLong(Scalar("SELECT count(*) FROM qp_chk WHERE rule IS NOT NULL"));
