@@ -104,6 +104,36 @@ public sealed class IngestCorpusTests : IDisposable
     }
 
     [Fact]
+    public void A_close_only_long_file_is_stored_with_the_other_fields_missing_and_the_skipped_rules_counted()
+    {
+        var store = SeededStore();
+        var path = Path.Combine(_dir, "dow_close.csv");
+        File.WriteAllText(path, "symbol,date,close\nAAA,2024-01-08,10.5\nBBB,2024-01-08,20\nBBB,2024-01-09,21\n");
+        var (exit, output, error) = QpProcess.Run("ingest", path, "--store", store, "--add-symbols");
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("dow_close.csv: read 3, stored 3, quarantined 0", output);
+        Assert.Contains("skipped rule high-below-low on 3 row(s): the file has no high, low (stored as missing)", output);
+        Assert.Contains("skipped rule open-close-outside-range on 3 row(s): the file has no open, high, low", output);
+        Assert.Contains("skipped rule negative-volume on 3 row(s): the file has no volume", output);
+        Assert.Equal(3L, Query(store, "SELECT count(*) FROM daily_bars WHERE batch_seq = 2 AND open IS NULL AND high IS NULL AND low IS NULL AND volume IS NULL"));
+        Assert.Equal(21.0, Query(store, "SELECT close FROM daily_bars WHERE symbol = 'BBB' AND date = DATE '2024-01-09'"));
+
+        // A close-plus-volume file still checks the volume it has.
+        var withVolume = Path.Combine(_dir, "close_volume.csv");
+        File.WriteAllText(withVolume, "symbol,date,close,volume\nAAA,2024-01-09,10.5,-5\n");
+        (exit, _, error) = QpProcess.Run("ingest", withVolume, "--store", store);
+        Assert.Equal(2, exit);
+        Assert.Contains("symbol AAA, 2024-01-09: [negative-volume] volume -5.0 is negative", error);
+
+        var noClose = Path.Combine(_dir, "no_close.csv");
+        File.WriteAllText(noClose, "symbol,date,open\nAAA,2024-01-10,10.5\n");
+        (exit, _, error) = QpProcess.Run("ingest", noClose, "--store", store);
+        Assert.Equal(2, exit);
+        Assert.Contains("required column(s) close not found", error);
+        Assert.Contains("open, high, low, volume and vwap are optional", error);
+    }
+
+    [Fact]
     public void A_store_file_that_is_not_a_DuckDB_database_is_refused_and_left_untouched()
     {
         var store = Path.Combine(_dir, "notes.duckdb");

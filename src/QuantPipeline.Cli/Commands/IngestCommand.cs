@@ -33,7 +33,9 @@ public static class IngestCommand
             Ingests CSV, Parquet or Arrow IPC bar files into the market store.
             Ingests bar files into the market store. Each file is one batch with an id, row counts and a SHA-256;
             a file that fails validation under --policy reject leaves the store exactly as it was.
-            Columns: symbol, timestamp|date, open, high, low, close, volume[, vwap][, available_at].
+            Columns: symbol, timestamp|date, close[, open][, high][, low][, volume][, vwap][, available_at]: any field
+            but close may be absent (an adjusted-close export, an index level); it is stored as missing, and the
+            rules that compare it (high-below-low, open-close-outside-range, negative-volume) are skipped and counted.
             CSV: UTF-8 (a BOM is fine), LF or CRLF, quoted cells may hold the separator; empty, NA, N/A, null, None
             and NaN cells are missing values. Timestamps without an offset are read in --timezone (UTC by default).
             With several files each is its own batch: a bad file is left out whole, the others are stored, and the
@@ -84,6 +86,10 @@ public static class IngestCommand
                         {
                             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                                 $"{result.BatchId}  {file.Name}: read {result.RowsRead}, stored {result.RowsStored}, quarantined {result.RowsQuarantined}, sha256 {result.ContentSha256}"));
+                            foreach (var rule in result.SkippedRules)
+                            {
+                                Console.WriteLine($"  skipped rule {rule.Rule} on {rule.Rows} row(s): the file has no {string.Join(", ", rule.MissingFields)} (stored as missing)");
+                            }
                         }
                     }
                 }
@@ -105,7 +111,7 @@ public static class IngestCommand
                     JsonOutput.Write(new
                     {
                         Store = Path.GetFullPath(parse.GetValue(store)!),
-                        Batches = results.Select(r => new { File = r.File.FullName, r.Result.BatchId, r.Result.RowsRead, r.Result.RowsStored, r.Result.RowsQuarantined, Sha256 = r.Result.ContentSha256 }),
+                        Batches = results.Select(r => new { File = r.File.FullName, r.Result.BatchId, r.Result.RowsRead, r.Result.RowsStored, r.Result.RowsQuarantined, Sha256 = r.Result.ContentSha256, SkippedRules = r.Result.SkippedRules.Select(k => new { k.Rule, k.MissingFields, k.Rows }) }),
                         Failed = failures.Select(f => new { File = f.File.FullName, Error = f.Reason }),
                     });
                 }

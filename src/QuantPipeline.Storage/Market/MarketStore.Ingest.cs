@@ -79,6 +79,25 @@ public sealed partial class MarketStore
         });
     }
 
+    /// <summary>The rules that could not run because the file lacks a field they compare, each with the rows it skipped.</summary>
+    private static List<SkippedRule> SkippedRules(Dictionary<string, string> columns, long rows)
+    {
+        var skipped = new List<SkippedRule>();
+        void Needs(string rule, params string[] fields)
+        {
+            var absent = fields.Where(f => !columns.ContainsKey(f)).ToArray();
+            if (absent.Length > 0)
+            {
+                skipped.Add(new SkippedRule(rule, absent, rows));
+            }
+        }
+
+        Needs(ValidationRules.HighBelowLow, "high", "low");
+        Needs(ValidationRules.OpenCloseOutsideRange, "open", "high", "low");
+        Needs(ValidationRules.NegativeVolume, "volume");
+        return skipped;
+    }
+
     /// <summary>What a file DuckDB or the Arrow reader could not read is, in words, with what to do.</summary>
     private static InvalidDataException Unreadable(string full, BarFileFormat format, Exception e)
     {
@@ -268,13 +287,15 @@ public sealed partial class MarketStore
         var malformedTests = numericPresent.Select(n => $"({Raw(n)} IS NOT NULL AND NOT coalesce(isfinite({Num(n)}), false))")
             .Append($"({time} IS NOT NULL AND {timeExpr} IS NULL)")
             .Concat(hasAvailable ? [$"({av} IS NOT NULL AND TRY_CAST({av} AS TIMESTAMPTZ) IS NULL)"] : []);
-        var missingTests = new[] { "open", "high", "low", "close", "volume" }.Select(n => $"{Raw(n)} IS NULL")
+        // A field the file has no column for is stored as missing; a present column with an empty cell is a missing value.
+        var requiredPresent = new[] { "open", "high", "low", "close", "volume" }.Where(columns.ContainsKey).ToArray();
+        var missingTests = requiredPresent.Select(n => $"{Raw(n)} IS NULL")
             .Append($"{time} IS NULL").Append($"{symbolExpr} IS NULL");
         var malformedChecks = numericPresent
             .Select(n => $"CASE WHEN {Raw(n)} IS NOT NULL AND NOT coalesce(isfinite({Num(n)}), false) THEN '{n}=''' || {Raw(n)}::VARCHAR || '''' END")
             .Append($"CASE WHEN {time} IS NOT NULL AND {timeExpr} IS NULL THEN '{timeName}=''' || {time}::VARCHAR || '''' END")
             .Concat(hasAvailable ? [$"CASE WHEN {av} IS NOT NULL AND TRY_CAST({av} AS TIMESTAMPTZ) IS NULL THEN 'available_at=''' || {av}::VARCHAR || '''' END"] : []);
-        var missingChecks = new[] { "open", "high", "low", "close", "volume" }
+        var missingChecks = requiredPresent
             .Select(n => $"CASE WHEN {Raw(n)} IS NULL THEN '{n}' END")
             .Append($"CASE WHEN {time} IS NULL THEN '{timeName}' END")
             .Append($"CASE WHEN {symbolExpr} IS NULL THEN 'symbol' END");
@@ -369,7 +390,10 @@ public sealed partial class MarketStore
             "INSERT INTO ingest_batches VALUES ($seq, $id, 'bars', $source, $hash, $policy, $at, $read, $stored, $quarantined)",
             ("seq", seq), ("id", batchId), ("source", source), ("hash", contentHash), ("policy", options.Policy.ToString().ToLowerInvariant()),
             ("at", ingestedAt), ("read", rowsRead), ("stored", stored), ("quarantined", quarantined));
-        return new IngestResult(batchId, seq, source, contentHash, ingestedAt, rowsRead, stored, quarantined);
+        return new IngestResult(batchId, seq, source, contentHash, ingestedAt, rowsRead, stored, quarantined)
+        {
+            SkippedRules = SkippedRules(columns, rowsRead),
+        };
     }
 
     /// <summary>
@@ -495,13 +519,14 @@ public sealed partial class MarketStore
                 $"{source}: the column map names '{sourceName}' for {canonical}, but the file has no such column. Columns found: {string.Join(", ", available.Where(c => c != "__row"))}."));
         }
 
-        var required = new List<string> { "open", "high", "low", "close", "volume" };
+        // Only close is required: index levels and adjusted-close exports have no open, high, low or volume.
+        var required = new List<string> { "close" };
         if (options.Symbol is null)
         {
             required.Insert(0, "symbol");
         }
 
-        foreach (var canonical in required.Concat(["vwap", "available_at"]))
+        foreach (var canonical in required.Concat(["open", "high", "low", "volume", "vwap", "available_at"]))
         {
             if (!map.ContainsKey(canonical) && Find(canonical) is { } found)
             {
@@ -524,7 +549,7 @@ public sealed partial class MarketStore
         {
             throw new ArgumentException(
                 $"{source}: required column(s) {string.Join(", ", missing)} not found. Columns found: {string.Join(", ", available.Where(c => c != "__row"))}. " +
-                "Map differently named columns (e.g. --map close=Close,timestamp=Datetime) or give --symbol for one-symbol files.");
+                "open, high, low, volume and vwap are optional. Map differently named columns (e.g. --map close=Close,timestamp=Datetime) or give --symbol for one-symbol files.");
         }
 
         return map;
