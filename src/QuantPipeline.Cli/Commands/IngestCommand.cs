@@ -86,6 +86,11 @@ public static class IngestCommand
                         {
                             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                                 $"{result.BatchId}  {file.Name}: read {result.RowsRead}, stored {result.RowsStored}, quarantined {result.RowsQuarantined}, sha256 {result.ContentSha256}"));
+                            if (result.QuarantinedByRule.Count > 0)
+                            {
+                                Console.WriteLine($"  quarantined by rule: {string.Join(", ", result.QuarantinedByRule.Select(r => $"{r.Key} {r.Value}"))} (see them with: qp quarantine list --batch {result.BatchId})");
+                            }
+
                             foreach (var rule in result.SkippedRules)
                             {
                                 Console.WriteLine($"  skipped rule {rule.Rule} on {rule.Rows} row(s): the file has no {string.Join(", ", rule.MissingFields)} (stored as missing)");
@@ -111,7 +116,7 @@ public static class IngestCommand
                     JsonOutput.Write(new
                     {
                         Store = Path.GetFullPath(parse.GetValue(store)!),
-                        Batches = results.Select(r => new { File = r.File.FullName, r.Result.BatchId, r.Result.RowsRead, r.Result.RowsStored, r.Result.RowsQuarantined, Sha256 = r.Result.ContentSha256, SkippedRules = r.Result.SkippedRules.Select(k => new { k.Rule, k.MissingFields, k.Rows }) }),
+                        Batches = results.Select(r => new { File = r.File.FullName, r.Result.BatchId, r.Result.RowsRead, r.Result.RowsStored, r.Result.RowsQuarantined, Sha256 = r.Result.ContentSha256, QuarantinedByRule = r.Result.QuarantinedByRule, SkippedRules = r.Result.SkippedRules.Select(k => new { k.Rule, k.MissingFields, k.Rows }) }),
                         Failed = failures.Select(f => new { File = f.File.FullName, Error = f.Reason }),
                     });
                 }

@@ -215,6 +215,23 @@ public sealed partial class MarketStore
         return list;
     }
 
+    /// <summary>Quarantined rows with their batch and the source row as it was read, filtered by batch id and rule, in batch and row order.</summary>
+    public IReadOnlyList<QuarantinedRow> QuarantinedRows(string? batchId = null, string? rule = null)
+    {
+        var list = new List<QuarantinedRow>();
+        using var cmd = Command("""
+            SELECT b.batch_id, q.source, q.row_number, q.symbol, q.rule, q.message, q.raw_row FROM quarantine q JOIN ingest_batches b USING (batch_seq)
+            WHERE ($batch IS NULL OR b.batch_id = $batch) AND ($rule IS NULL OR q.rule = $rule) ORDER BY q.batch_seq, q.row_number
+            """, ("batch", batchId), ("rule", rule));
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(new QuarantinedRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+        }
+
+        return list;
+    }
+
     private T InTransaction<T>(Func<T> work)
     {
         DropStaging();
@@ -386,6 +403,17 @@ public sealed partial class MarketStore
             FROM qp_chk c JOIN qp_src src ON src.__row = c.__row
             WHERE c.rule IS NOT NULL
             """, ("seq", seq), ("source", source));
+        var byRule = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        if (quarantined > 0)
+        {
+            using var counts = Command("SELECT rule, count(*) FROM quarantine WHERE batch_seq = $seq GROUP BY rule", ("seq", seq));
+            using var reader = counts.ExecuteReader();
+            while (reader.Read())
+            {
+                byRule[reader.GetString(0)] = ToLong(reader.GetValue(1));
+            }
+        }
+
         Execute(
             "INSERT INTO ingest_batches VALUES ($seq, $id, 'bars', $source, $hash, $policy, $at, $read, $stored, $quarantined)",
             ("seq", seq), ("id", batchId), ("source", source), ("hash", contentHash), ("policy", options.Policy.ToString().ToLowerInvariant()),
@@ -393,6 +421,7 @@ public sealed partial class MarketStore
         return new IngestResult(batchId, seq, source, contentHash, ingestedAt, rowsRead, stored, quarantined)
         {
             SkippedRules = SkippedRules(columns, rowsRead),
+            QuarantinedByRule = byRule,
         };
     }
 
