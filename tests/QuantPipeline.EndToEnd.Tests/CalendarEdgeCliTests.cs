@@ -61,5 +61,43 @@ public sealed class CalendarEdgeCliTests : IDisposable
         Assert.DoesNotContain("Unhandled", error);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    [Fact]
+    public void Backfill_from_the_calendars_first_date_starts_at_the_first_retrain_with_enough_history()
+    {
+        // 20 symbols of seeded random bars on every XNYS session of 1990, the calendar's first year.
+        var file = Path.Combine(_dir, "bars_1990.csv");
+        var text = new System.Text.StringBuilder("symbol,date,open,high,low,close,volume\n");
+        var random = new Random(1990);
+        var sessions = QuantPipeline.Core.Calendars.XnysCalendar.Instance.Sessions(new DateOnly(1990, 1, 1), new DateOnly(1990, 12, 31));
+        for (var s = 0; s < 20; s++)
+        {
+            var close = 50.0;
+            foreach (var d in sessions)
+            {
+                var open = close;
+                close *= Math.Exp(0.03 * (random.NextDouble() - 0.5));
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"S{s:D2},{d:yyyy-MM-dd},{open:0.0000},{Math.Max(open, close) * 1.01:0.0000},{Math.Min(open, close) * 0.99:0.0000},{close:0.0000},{random.Next(1000, 9000)}\n");
+            }
+        }
+
+        File.WriteAllText(file, text.ToString());
+        var (exit, output, error) = QpProcess.Run("ingest", file, "--store", Path.Combine(_dir, "data", "market.duckdb"), "--add-symbols");
+        Assert.True(exit == 0, output + error);
+
+        // Lookback 20 + training 60 + validation 20 + 2 label sessions = 102 sessions before a retrain: 1990-01-02 and
+        // 1990-04-02 (the 62nd session) have fewer, 1990-07-02 (the 125th) has enough.
+        (exit, output, error) = QpProcess.Run(
+            "backfill", "--from", "1990-01-01", "--to", "1990-09-28", "--frequency", "quarterly", "--workdir", _dir,
+            "--set", "training_window_days=60", "--set", "validation_window_days=20", "--set", "training_epochs=2");
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("1 quarterly retrains 1990-07-02..1990-07-02 (2 earlier retrain date(s) skipped: the XNYS calendar begins 1990-01-01 and a retrain needs 102 sessions before it)", error);
+        Assert.Matches(@"(?m)^\s+1990-07-02\s+v1\s", output);
+        Assert.Contains("out of sample 1990-07-02..1990-09-28 (63 sessions", output);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
 }
