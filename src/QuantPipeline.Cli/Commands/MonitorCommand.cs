@@ -197,7 +197,18 @@ public static class MonitorCommand
             return null;
         }
 
-        using var store = MarketStore.Open(storePath, readOnly: true);
+        MarketStore store;
+        try
+        {
+            store = MarketStore.Open(storePath, readOnly: true);
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
+        {
+            problem = $"{e.Message} Give --as-of yyyy-MM-dd to monitor without reading the last stored session.";
+            return null;
+        }
+
+        using var opened = store;
         if (store.DailyDateRange() is not { } range)
         {
             problem = $"the market store {storePath} holds no daily bars, so there is no last stored session to monitor; ingest bars (qp ingest) or give --as-of yyyy-MM-dd.";
