@@ -24,6 +24,7 @@ public static class Program
         root.Subcommands.Add(MonitorCommand.Create());
         root.Subcommands.Add(CalendarCommand.Create());
         root.Subcommands.Add(IngestCommand.Create());
+        root.Subcommands.Add(QuarantineCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(FeaturesCommand.Create());
         root.Subcommands.Add(TrainCheckCommand.Create());

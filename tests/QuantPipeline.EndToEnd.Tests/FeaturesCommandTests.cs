@@ -41,6 +41,27 @@ public sealed class FeaturesCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_one_symbol_file_without_a_symbol_column_is_named_by_symbol_or_by_its_file_name()
+    {
+        var input = Path.Combine(_dir, "msft.csv");
+        File.WriteAllText(input, "date,close\n2024-01-02,10\n2024-01-03,11\n");
+        var output = Path.Combine(_dir, "named.csv");
+        var (exit, stdout, stderr) = Qp("features", "--input", input, "--backend", "managed", "--expr", "ROC=$close/Ref($close,1)", "--out", output);
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Equal(["symbol,date,ROC", "msft,2024-01-02,", "msft,2024-01-03,1.1"], File.ReadAllLines(output));
+
+        (exit, stdout, stderr) = Qp("features", "--input", input, "--symbol", "MSFT", "--backend", "managed", "--expr", "C=$close", "--out", output);
+        Assert.True(exit == 0, stdout + stderr);
+        Assert.Equal(["symbol,date,C", "MSFT,2024-01-02,10", "MSFT,2024-01-03,11"], File.ReadAllLines(output));
+
+        var withSymbols = Path.Combine(_dir, "two.csv");
+        File.WriteAllText(withSymbols, "symbol,date,close\nAAA,2024-01-02,10\n");
+        (exit, _, stderr) = Qp("features", "--input", withSymbols, "--symbol", "MSFT", "--expr", "C=$close", "--out", output);
+        Assert.Equal(2, exit);
+        Assert.Contains("two.csv has a symbol column already", stderr);
+    }
+
+    [Fact]
     public void A_typo_in_an_expression_names_the_column_and_the_nearest_function()
     {
         var input = Path.Combine(_dir, "one.csv");

@@ -77,6 +77,12 @@ public static class DueCommand
                 Console.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Failure;
             }
+            catch (ArgumentException e)
+            {
+                // A date outside the exchange calendar's rules: bad input, so the usage exit code.
+                Console.Error.WriteLine($"error: {CliDates.WithoutParameterName(e)}");
+                return ExitCodes.Usage;
+            }
 
             string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             if (parse.GetValue(json))

@@ -26,6 +26,7 @@ public static class FeaturesCommand
     public static Command Create()
     {
         var input = new Option<FileInfo?>("--input") { Description = "Bars CSV: [symbol,] date|timestamp, open, high, low, close, volume[, vwap, …]; headers case-insensitive." };
+        var symbol = new Option<string?>("--symbol") { Description = "With --input: the symbol of every row of a file without a symbol column; default: the file name without its extension (aapl.csv → aapl)." };
         var expr = new Option<string[]>("--expr") { Description = "NAME=EXPRESSION, repeatable, e.g. --expr 'MA5=Mean($close, 5)/$close'.", AllowMultipleArgumentsPerToken = false };
         var set = new Option<string?>("--set") { Description = "A built-in set (alpha158, alpha360, f8) or a feature-set YAML file." };
         var store = new Option<FileInfo?>("--store") { Description = "Market store (DuckDB file) to read when no --input is given; prices and volumes are adjusted for corporate actions as of --as-of." };
@@ -48,12 +49,13 @@ public static class FeaturesCommand
             Examples:
               qp features --input bars.csv --expr 'MA5=Mean($close, 5)/$close' --expr 'ROC10=Ref($close, 10)/$close' --out f.csv
               qp features --input bars.csv --set alpha158 --out alpha158.csv
+              qp features --input aapl.csv --symbol AAPL --set alpha158 --out aapl_f.csv
               qp features --store data/market.duckdb --set alpha158 --as-of 2023-12-29 --out today.arrow
               qp features --input bars.csv --set f8 --out f8.arrow --json
               qp features --input bars.csv --set alpha158 --out f.arrow --cluster research --membership postgresql://qp@db/qp --shared /mnt/qp
             """)
         {
-            input, expr, set, store, asOf, from, universe, output, backend, json, shardRows,
+            input, symbol, expr, set, store, asOf, from, universe, output, backend, json, shardRows,
         };
         cluster.AddTo(command);
         command.SetAction(parse => Run(
@@ -68,12 +70,13 @@ public static class FeaturesCommand
             parse.GetValue(backend)!,
             parse.GetValue(json),
             parse.GetValue(shardRows),
-            cluster.Read(parse)));
+            cluster.Read(parse),
+            parse.GetValue(symbol)));
         return command;
     }
 
     public static int Run(
-        FileInfo? input, string[] expressions, string? setName, FileInfo? store, string? asOf, string? from, string? universe, FileInfo output, string backendName, bool json = false, int? shardRows = null, ClusterRun? cluster = null)
+        FileInfo? input, string[] expressions, string? setName, FileInfo? store, string? asOf, string? from, string? universe, FileInfo output, string backendName, bool json = false, int? shardRows = null, ClusterRun? cluster = null, string? symbol = null)
     {
         try
         {
@@ -111,7 +114,7 @@ public static class FeaturesCommand
             Bars bars;
             if (input is not null)
             {
-                bars = ReadCsv(input);
+                bars = ReadCsv(input, symbol);
             }
             else if (store is not null)
             {
@@ -230,7 +233,7 @@ public static class FeaturesCommand
         return kept;
     }
 
-    private static Bars ReadCsv(FileInfo file)
+    private static Bars ReadCsv(FileInfo file, string? givenSymbol)
     {
         if (!file.Exists)
         {
@@ -254,6 +257,13 @@ public static class FeaturesCommand
             throw new FormatException($"{file.Name}: the header has no 'date' or 'timestamp' column (columns: {string.Join(", ", columns)}).");
         }
 
+        if (symbolColumn >= 0 && givenSymbol is not null)
+        {
+            throw new UsageException($"--symbol {givenSymbol}: {file.Name} has a symbol column already; leave --symbol out, or drop the column.");
+        }
+
+        // A one-symbol file (no symbol column) is named by --symbol, or else by its file name, so the output says whose rows they are.
+        var fileSymbol = givenSymbol ?? Path.GetFileNameWithoutExtension(file.Name);
         var fieldColumns = columns.Select((c, i) => (c, i)).Where(x => x.i != symbolColumn && x.i != timeColumn).ToList();
         var rows = new List<(string Symbol, DateTime Time, string TimeText, double[] Values)>();
         var line = 1;
@@ -291,7 +301,7 @@ public static class FeaturesCommand
                 }
             }
 
-            rows.Add((symbolColumn >= 0 ? cells[symbolColumn].Trim().Trim('"') : string.Empty, time, timeText, values));
+            rows.Add((symbolColumn >= 0 ? cells[symbolColumn].Trim().Trim('"') : fileSymbol, time, timeText, values));
         }
 
         var times = rows.Select(r => r.Time).Distinct().Order().ToList();

@@ -8,6 +8,7 @@ using QuantPipeline.Orchestrator.Monitoring.Alerts;
 using QuantPipeline.Orchestrator.Monitoring.Audit;
 using QuantPipeline.Orchestrator.Pipeline;
 using QuantPipeline.Orchestrator.Reports;
+using QuantPipeline.Storage.Market;
 
 namespace QuantPipeline.Cli.Commands;
 
@@ -16,10 +17,9 @@ public static class MonitorCommand
 {
     public static Command Create()
     {
-        var asOf = new Option<string>("--as-of")
+        var asOf = new Option<string?>("--as-of")
         {
-            Description = "Session to monitor (yyyy-MM-dd). Data and model versions after it are not used.",
-            Required = true,
+            Description = "Session to monitor (yyyy-MM-dd). Data and model versions after it are not used. Default: the last session with daily bars in the market store.",
         };
         var config = new ConfigOptions(defaultWorkdir: "qp-demo");
         config.Workdir.Description = "Pipeline working folder (market store, registry, artifacts). Monitoring files go to its monitoring/ folder.";
@@ -42,6 +42,7 @@ public static class MonitorCommand
             monitoring section (qp init writes them with their defaults).
 
             Examples:
+              qp monitor
               qp monitor --as-of 2023-12-29
               qp monitor --as-of 2023-12-29 --workdir /tmp/qp --json
               qp monitor --as-of 2023-12-29 --config qp.yaml --set monitoring.psi_alert=0.3
@@ -66,7 +67,7 @@ public static class MonitorCommand
             }
 
             return Run(
-                parse.GetValue(asOf)!,
+                parse.GetValue(asOf),
                 parse.GetValue(config.Workdir)!,
                 parse.GetValue(json),
                 parse.GetValue(webhook),
@@ -79,16 +80,29 @@ public static class MonitorCommand
         return command;
     }
 
-    public static int Run(string asOfText, DirectoryInfo workdir, bool json, Uri? webhook, bool retrain, FileInfo? policyFile, FileInfo? sessionsFile = null, PipelineConfig? config = null, FileInfo? report = null)
+    public static int Run(string? asOfText, DirectoryInfo workdir, bool json, Uri? webhook, bool retrain, FileInfo? policyFile, FileInfo? sessionsFile = null, PipelineConfig? config = null, FileInfo? report = null)
     {
         ArgumentNullException.ThrowIfNull(workdir);
-        if (!DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var asOf))
+        config ??= new PipelineConfig();
+        DateOnly asOf;
+        if (asOfText is null)
+        {
+            if (LastStoredSession(workdir, config, out var problem) is not { } last)
+            {
+                Console.Error.WriteLine($"error: {problem}");
+                return 2;
+            }
+
+            asOf = last;
+            // Said on standard error so --json output stays one document.
+            Console.Error.WriteLine($"monitoring as of {asOf:yyyy-MM-dd}, the last session with stored daily bars (give --as-of for another date)");
+        }
+        else if (!DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out asOf))
         {
             Console.Error.WriteLine($"error: --as-of '{asOfText}' is not a date in yyyy-MM-dd form (e.g. 2023-12-29).");
             return 2;
         }
 
-        config ??= new PipelineConfig();
         var paths = new MonitoringPaths(workdir.FullName);
         using var hook = webhook is null ? null : new WebhookAlertSink(webhook);
         var sinks = new List<IAlertSink> { new ConsoleAlertSink(Console.Error), new JsonLinesAlertSink(paths.Alerts) };
@@ -171,6 +185,38 @@ public static class MonitorCommand
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         WriteIndented = true,
     };
+
+    /// <summary>The last date with daily bars in the working folder's market store, or null with what is missing.</summary>
+    private static DateOnly? LastStoredSession(DirectoryInfo workdir, PipelineConfig config, out string problem)
+    {
+        var storePath = Path.Combine(workdir.FullName, config.MarketStorePath);
+        problem = string.Empty;
+        if (!File.Exists(storePath))
+        {
+            problem = $"no market store at {storePath}, so there is no last stored session to monitor; give --as-of yyyy-MM-dd, or --workdir the folder that holds the store.";
+            return null;
+        }
+
+        MarketStore store;
+        try
+        {
+            store = MarketStore.Open(storePath, readOnly: true);
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
+        {
+            problem = $"{e.Message} Give --as-of yyyy-MM-dd to monitor without reading the last stored session.";
+            return null;
+        }
+
+        using var opened = store;
+        if (store.DailyDateRange() is not { } range)
+        {
+            problem = $"the market store {storePath} holds no daily bars, so there is no last stored session to monitor; ingest bars (qp ingest) or give --as-of yyyy-MM-dd.";
+            return null;
+        }
+
+        return range.Last;
+    }
 
     private static void PrintText(MonitoringCycleResult cycle)
     {

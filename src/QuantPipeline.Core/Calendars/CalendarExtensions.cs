@@ -28,6 +28,22 @@ public static class CalendarExtensions
         return sessions;
     }
 
+    /// <summary>The last session strictly before <paramref name="date"/>, or null when the calendar's rules hold none (its first session).</summary>
+    public static DateOnly? PreviousSessionOrNull(this IExchangeCalendar calendar, DateOnly date)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        for (var d = date; d > calendar.FirstDate;)
+        {
+            d = d.AddDays(-1);
+            if (d <= calendar.LastDate && calendar.IsSession(d))
+            {
+                return d;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>All minute-bar end times (UTC) of the sessions in [from, to], in order.</summary>
     public static IReadOnlyList<DateTime> MinutesInRange(this IExchangeCalendar calendar, DateOnly from, DateOnly to)
     {

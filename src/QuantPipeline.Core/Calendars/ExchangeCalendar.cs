@@ -12,6 +12,12 @@ public abstract class ExchangeCalendar : IExchangeCalendar
 
     public abstract DateOnly FirstDate { get; }
 
+    /// <summary>
+    /// The rules are projected forward, so the end is a bound on what is worth asking rather than on what is known;
+    /// it keeps a date far in the future (or a typo such as 20244-01-01) from walking towards DateOnly.MaxValue.
+    /// </summary>
+    public virtual DateOnly LastDate { get; } = new(2099, 12, 31);
+
     public bool IsSession(DateOnly date)
     {
         EnsureCovered(date);
@@ -27,6 +33,7 @@ public abstract class ExchangeCalendar : IExchangeCalendar
     public IReadOnlyList<DateOnly> Sessions(DateOnly from, DateOnly to)
     {
         EnsureCovered(from);
+        EnsureCovered(to);
         var sessions = new List<DateOnly>();
         for (var d = from; d <= to; d = d.AddDays(1))
         {
@@ -45,26 +52,35 @@ public abstract class ExchangeCalendar : IExchangeCalendar
     public DateOnly NextSession(DateOnly date)
     {
         EnsureCovered(date);
-        var d = date.AddDays(1);
-        while (!IsSessionCore(d))
+        for (var d = date; d < LastDate;)
         {
             d = d.AddDays(1);
+            if (IsSessionCore(d))
+            {
+                return d;
+            }
         }
 
-        return d;
+        throw new ArgumentOutOfRangeException(
+            nameof(date),
+            $"{Name} has no session after {date:yyyy-MM-dd} within its rules, which cover {FirstDate:yyyy-MM-dd} to {LastDate:yyyy-MM-dd}. Use dates before {LastDate:yyyy-MM-dd}.");
     }
 
     public DateOnly PreviousSession(DateOnly date)
     {
-        var d = date.AddDays(-1);
-        EnsureCovered(d);
-        while (!IsSessionCore(d))
+        EnsureCovered(date);
+        for (var d = date; d > FirstDate;)
         {
             d = d.AddDays(-1);
-            EnsureCovered(d);
+            if (IsSessionCore(d))
+            {
+                return d;
+            }
         }
 
-        return d;
+        throw new ArgumentOutOfRangeException(
+            nameof(date),
+            $"{Name} has no session before {date:yyyy-MM-dd} within its rules, which cover {FirstDate:yyyy-MM-dd} to {LastDate:yyyy-MM-dd}. Use dates from the calendar's first session on.");
     }
 
     public DateTime SessionOpenUtc(DateOnly session)
@@ -108,7 +124,7 @@ public abstract class ExchangeCalendar : IExchangeCalendar
         // The bar ending exactly at midnight belongs to the previous local day's session.
         foreach (var candidate in new[] { DateOnly.FromDateTime(local), DateOnly.FromDateTime(local.AddTicks(-1)) }.Distinct())
         {
-            if (candidate < FirstDate || !IsSessionCore(candidate))
+            if (candidate < FirstDate || candidate > LastDate || !IsSessionCore(candidate))
             {
                 continue;
             }
@@ -140,11 +156,11 @@ public abstract class ExchangeCalendar : IExchangeCalendar
 
     private void EnsureCovered(DateOnly date)
     {
-        if (date < FirstDate)
+        if (date < FirstDate || date > LastDate)
         {
             throw new ArgumentOutOfRangeException(
                 nameof(date),
-                $"{Name} calendar rules start on {FirstDate:yyyy-MM-dd}; {date:yyyy-MM-dd} is before that. Use dates from {FirstDate:yyyy-MM-dd} on.");
+                $"{Name} calendar rules cover {FirstDate:yyyy-MM-dd} to {LastDate:yyyy-MM-dd}; {date:yyyy-MM-dd} is {(date < FirstDate ? "before" : "after")} that. Use dates from {FirstDate:yyyy-MM-dd} to {LastDate:yyyy-MM-dd}.");
         }
     }
 

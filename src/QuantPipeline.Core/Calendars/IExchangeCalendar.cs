@@ -15,6 +15,9 @@ public interface IExchangeCalendar
     /// <summary>The first date the calendar's rules cover.</summary>
     DateOnly FirstDate { get; }
 
+    /// <summary>The last date the calendar's rules cover; queries past it fail with an error naming both limits.</summary>
+    DateOnly LastDate { get; }
+
     bool IsSession(DateOnly date);
 
     /// <summary>True for a session that closes before the regular close.</summary>
@@ -29,7 +32,7 @@ public interface IExchangeCalendar
     /// <summary>The first session strictly after <paramref name="date"/>.</summary>
     DateOnly NextSession(DateOnly date);
 
-    /// <summary>The last session strictly before <paramref name="date"/>.</summary>
+    /// <summary>The last session strictly before <paramref name="date"/>; fails when none is on or after <see cref="FirstDate"/>.</summary>
     DateOnly PreviousSession(DateOnly date);
 
     DateTime SessionOpenUtc(DateOnly session);

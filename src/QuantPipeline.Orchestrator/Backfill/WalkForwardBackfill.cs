@@ -58,6 +58,7 @@ public sealed class WalkForwardBackfill(
             throw new ArgumentException($"No {frequency} retrain date of {calendar.Name} falls in {options.From:yyyy-MM-dd}..{options.To:yyyy-MM-dd}; widen the range.", nameof(options));
         }
 
+        scheduled = WithCalendarHistory(calendar, scheduled, frequency, out var skipped);
         var storePath = Path.Combine(WorkingDirectory, Config.MarketStorePath);
         var (evaluated, realised) = LoadRealised(storePath, calendar, scheduled[0], options.To);
         var dates = scheduled.Where(d => d <= evaluated[^1]).ToList();
@@ -69,7 +70,7 @@ public sealed class WalkForwardBackfill(
         var retrain = retrainer ?? new LocalBackfillRetrainer(Config, WorkingDirectory);
         retrain.Schedule(dates.Where(d => RegisteredFor(d, configHash) is null).ToList(), cancellationToken);
         int? deployed = null;
-        progress?.Report(new ProgressUpdate(ProgressTask, 0, dates.Count, $"{dates.Count} {frequency} retrains {dates[0]:yyyy-MM-dd}..{dates[^1]:yyyy-MM-dd}"));
+        progress?.Report(new ProgressUpdate(ProgressTask, 0, dates.Count, $"{dates.Count} {frequency} retrains {dates[0]:yyyy-MM-dd}..{dates[^1]:yyyy-MM-dd}{skipped}"));
         try
         {
             for (var k = 0; k < dates.Count; k++)
@@ -138,6 +139,35 @@ public sealed class WalkForwardBackfill(
 
         var predictions = scoring.Select(t => t.GetAwaiter().GetResult()).ToList();
         return Stitch(options, frequency, outcomes, predictions, evaluated, realised);
+    }
+
+    /// <summary>
+    /// The scheduled dates from the first one with a retrain's history of calendar sessions before it: a range that starts
+    /// at the calendar's first date (XNYS: 1990-01-01) begins with the first retrain the calendar can feed, instead of
+    /// failing on a session before the rules begin. <paramref name="skipped"/> says what was left out, for the progress line.
+    /// </summary>
+    private List<DateOnly> WithCalendarHistory(IExchangeCalendar calendar, IReadOnlyList<DateOnly> scheduled, string frequency, out string skipped)
+    {
+        var history = ModelInputs.SessionsNeeded(Config);
+        var sessions = calendar.Sessions(calendar.FirstDate, scheduled[0] > calendar.FirstDate ? scheduled[0] : calendar.FirstDate);
+        skipped = string.Empty;
+        if (sessions.Count > history)
+        {
+            return [.. scheduled];
+        }
+
+        // The first session with `history` sessions before it on the calendar (sessions are at least two days in seven).
+        var possible = calendar.Sessions(calendar.FirstDate, calendar.FirstDate.AddDays(history * 4 + 30))[history];
+
+        var kept = scheduled.Where(d => d >= possible).ToList();
+        if (kept.Count == 0)
+        {
+            throw new ArgumentException(
+                $"No {frequency} retrain date of {calendar.Name} up to {scheduled[^1]:yyyy-MM-dd} has the {history} sessions of history a retrain needs (feature lookback + training + validation windows + label sessions) since the calendar's rules begin on {calendar.FirstDate:yyyy-MM-dd}; the first possible retrain is on or after {possible:yyyy-MM-dd}. End the backfill later or shorten the windows.");
+        }
+
+        skipped = $" ({scheduled.Count - kept.Count} earlier retrain date(s) skipped: the {calendar.Name} calendar begins {calendar.FirstDate:yyyy-MM-dd} and a retrain needs {history} sessions before it)";
+        return kept;
     }
 
     /// <summary>

@@ -26,7 +26,9 @@ public sealed record DueRuns(string Model, string Exchange, string Frequency, Da
             start = given;
             // A week of earlier sessions lets the first date in range be compared with the session before it, so a
             // mid-month start is not mistaken for a month's first session.
-            var sessions = calendar.Sessions(given.AddDays(-10), asOf);
+            // The look-back stops where the calendar's rules begin; a --from before that fails naming the calendar's limits.
+            var lookBack = given < calendar.FirstDate ? given : DateOnly.FromDayNumber(Math.Max(given.AddDays(-10).DayNumber, calendar.FirstDate.DayNumber));
+            var sessions = calendar.Sessions(lookBack, asOf);
             scheduled = [.. RetrainSchedule.Dates(sessions, config.RetrainingFrequency).Where(d => d >= given)];
         }
         else

@@ -138,7 +138,33 @@ public static class ModelInputs
                 $"Only {panel.T - firstStored} sessions are stored up to {request.To:yyyy-MM-dd} ({request.Calendar} sessions from {request.From:yyyy-MM-dd} hold no bars before {DateOnly.FromDateTime(panel.Timestamps[firstStored]):yyyy-MM-dd}); {needs()}");
         }
 
+        EnsureFieldsStored(panel, request);
         return (panel, store.SnapshotId(request, panel));
+    }
+
+    /// <summary>
+    /// Refuses, before any feature is computed, a panel in which a field a feature reads holds no value at all (a
+    /// close-only file stores open, high, low and volume as missing): the features would be all missing and training
+    /// would find no rows. The message names the field, the features and expressions that read it, and a way out.
+    /// </summary>
+    private static void EnsureFieldsStored(Panel panel, PanelRequest request)
+    {
+        foreach (var field in Fields)
+        {
+            if (!panel.HasField(field) || panel.Field(field).Any(v => !float.IsNaN(v)))
+            {
+                continue;
+            }
+
+            var needing = Definitions.Where(d => System.Text.RegularExpressions.Regex.IsMatch(d.Expression, $@"\${field}\b")).ToList();
+            if (needing.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The market store holds no {field} for {request.From:yyyy-MM-dd}..{request.To:yyyy-MM-dd} (bar files without a {field} column store it as missing), " +
+                    $"and the model's feature(s) {string.Join("; ", needing.Select(d => $"{d.Name} = {d.Expression}"))} need it. " +
+                    $"Ingest bars with a {field} column for these symbols and dates; the built-in feature set cannot yet leave {field} out.");
+            }
+        }
     }
 
     /// <summary>The last session before <paramref name="request"/>'s range with a stored bar, searched back in doubling spans (closes only).</summary>

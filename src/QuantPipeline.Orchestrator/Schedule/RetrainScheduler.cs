@@ -36,11 +36,12 @@ public static class RetrainScheduler
             return [];
         }
 
-        // The session before the range decides whether the range's first session opens a new period.
+        // The session before the range decides whether the range's first session opens a new period; the calendar's
+        // first session has none before it and opens one.
         var withPrevious = new List<DateOnly>(sessions.Count + 1);
-        if (sessions[0] > calendar.FirstDate)
+        if (calendar.PreviousSessionOrNull(sessions[0]) is { } previous)
         {
-            withPrevious.Add(calendar.PreviousSession(sessions[0]));
+            withPrevious.Add(previous);
         }
 
         withPrevious.AddRange(sessions);

@@ -28,6 +28,12 @@ public sealed record BarIngestOptions
     /// <summary>When the rows became known, for sources without an available_at column; default: the ingest time.</summary>
     public DateTime? KnownAt { get; init; }
 
+    /// <summary>CSV field separator; null: detected from the header line (the most frequent of , ; tab | outside quotes).</summary>
+    public char? Delimiter { get; init; }
+
+    /// <summary>CSV decimal separator of numbers: '.' (default) or ',' (as in many European exports, with ; between fields).</summary>
+    public char DecimalSeparator { get; init; } = '.';
+
     /// <summary>How many violations a rejection lists in its message.</summary>
     public int MaxReportedViolations { get; init; } = 20;
 }

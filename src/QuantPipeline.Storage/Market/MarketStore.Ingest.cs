@@ -23,33 +23,124 @@ public sealed partial class MarketStore
         ArgumentNullException.ThrowIfNull(options);
         EnsureWritable();
         var full = System.IO.Path.GetFullPath(path);
-        if (!File.Exists(full))
-        {
-            throw new FileNotFoundException($"Bar file '{full}' does not exist.", full);
-        }
-
+        BarFileChecks.EnsureReadableFile(full);
         var format = BarFileFormats.FromPath(full);
+        var header = format == BarFileFormat.Csv ? BarFileChecks.CsvHeader(full, options.Delimiter) : (',', []);
         var hash = ContentHash.Sha256OfFile(full);
+        try
+        {
+            return IngestStaged(full, format, header, hash, options);
+        }
+        catch (DuckDBException e) when (e.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("disk is full", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new IOException($"{full}: the disk holding the market store {Path} ran out of space ({FirstLine(e.Message)}); the batch was rolled back and nothing of this file was stored. Free space and ingest again.", e);
+        }
+    }
+
+    private IngestResult IngestStaged(string full, BarFileFormat format, (char Delimiter, IReadOnlyList<string> Columns) header, string hash, BarIngestOptions options)
+    {
         return InTransaction(() =>
         {
             var lineOffset = 0L;
-            switch (format)
+            try
             {
-                case BarFileFormat.Csv:
-                    // all_varchar keeps malformed cells as text so each one can be reported by row.
-                    Execute($"CREATE TEMP TABLE qp_src AS SELECT row_number() OVER () AS __row, * FROM read_csv({SqlString(full)}, header = true, all_varchar = true)");
-                    lineOffset = 1;
-                    break;
-                case BarFileFormat.Parquet:
-                    Execute($"CREATE TEMP VIEW qp_src AS SELECT file_row_number + 1 AS __row, * EXCLUDE (file_row_number) FROM read_parquet({SqlString(full)}, file_row_number = true)");
-                    break;
-                case BarFileFormat.ArrowIpc:
-                    ArrowIpcStaging.Stage(_connection, full, "qp_src");
-                    break;
+                switch (format)
+                {
+                    case BarFileFormat.Csv:
+                        // Every column is read as text so each malformed cell can be reported by row. Separator and
+                        // columns come from the header line, not the sniffer: it takes a row with one cell too many or
+                        // too few as a sign that there is no header, and would report the first data row as the columns.
+                        var columns = string.Join(", ", header.Columns.Select(c => $"{SqlString(c)}: 'VARCHAR'"));
+                        Execute($"CREATE TEMP TABLE qp_src AS SELECT row_number() OVER () AS __row, * FROM read_csv({SqlString(full)}, auto_detect = false, header = true, columns = {{{columns}}}, delim = {SqlString(header.Delimiter.ToString())}, quote = '\"', escape = '\"', nullstr = ['', 'NA', 'N/A', 'null', 'NULL', 'None', 'NaN', 'nan'])");
+                        lineOffset = 1;
+                        break;
+                    case BarFileFormat.Parquet:
+                        Execute($"CREATE TEMP VIEW qp_src AS SELECT file_row_number + 1 AS __row, * EXCLUDE (file_row_number) FROM read_parquet({SqlString(full)}, file_row_number = true)");
+                        // A view binds only the footer; reading the row count here surfaces a damaged body before any check.
+                        Scalar("SELECT count(*) FROM qp_src");
+                        break;
+                    case BarFileFormat.ArrowIpc:
+                        ArrowIpcStaging.Stage(_connection, full, "qp_src");
+                        break;
+                }
+            }
+            catch (Exception e) when (e is DuckDBException or IOException or InvalidDataException or ArgumentException or InvalidOperationException or OverflowException)
+            {
+                throw Unreadable(full, format, e);
+            }
+
+            if (ToLong(Scalar("SELECT count(*) FROM qp_src")) == 0)
+            {
+                throw new InvalidDataException(
+                    $"{full}: the file holds column names but no bars{(format == BarFileFormat.Csv ? " (a header line only)" : string.Empty)}; nothing was stored. Check the export, or leave the file out.");
             }
 
             return ValidateAndStore(full, hash, options, lineOffset);
         });
+    }
+
+    /// <summary>The rules that could not run because the file lacks a field they compare, each with the rows it skipped.</summary>
+    private static List<SkippedRule> SkippedRules(Dictionary<string, string> columns, long rows)
+    {
+        var skipped = new List<SkippedRule>();
+        void Needs(string rule, params string[] fields)
+        {
+            var absent = fields.Where(f => !columns.ContainsKey(f)).ToArray();
+            if (absent.Length > 0)
+            {
+                skipped.Add(new SkippedRule(rule, absent, rows));
+            }
+        }
+
+        Needs(ValidationRules.HighBelowLow, "high", "low");
+        Needs(ValidationRules.OpenCloseOutsideRange, "open", "high", "low");
+        Needs(ValidationRules.NegativeVolume, "volume");
+        return skipped;
+    }
+
+    /// <summary>What a file DuckDB or the Arrow reader could not read is, in words, with what to do.</summary>
+    private static InvalidDataException Unreadable(string full, BarFileFormat format, Exception e)
+    {
+        var detail = FirstLine(e.Message);
+        if (e.Message.Contains("Invalid unicode", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("not utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return new InvalidDataException(BarFileChecks.NotUtf8(full, CsvErrorLine(e.Message)), e);
+        }
+
+        if (detail.Contains("No space left", StringComparison.OrdinalIgnoreCase) || detail.Contains("disk is full", StringComparison.OrdinalIgnoreCase))
+        {
+            return new InvalidDataException($"{full}: the disk ran out of space while staging the file ({detail}); nothing was stored. Free space and ingest again.", e);
+        }
+
+        return format switch
+        {
+            BarFileFormat.Csv when CsvErrorLine(e.Message) is { } line => new InvalidDataException(
+                $"{full}, line {line}: {CsvProblem(e.Message)} Nothing was stored; fix that line (every row needs one cell per header column; quote cells that contain the separator) and ingest again.", e),
+            BarFileFormat.Csv => new InvalidDataException($"{full}: not readable as CSV ({detail}). Nothing was stored.", e),
+            BarFileFormat.Parquet => new InvalidDataException(
+                $"{full}: not a readable Parquet file ({detail}). It may be truncated (an interrupted copy or download) or another format with a .parquet name; export it again, or give it the extension of its real format (.csv, .arrow). Nothing was stored.", e),
+            _ => new InvalidDataException(
+                $"{full}: not a readable Arrow IPC file ({detail}). It may be truncated or another format with an .arrow name; export it again as an Arrow IPC file or stream, or give it the extension of its real format (.csv, .parquet). Nothing was stored.", e),
+        };
+    }
+
+    private static long? CsvErrorLine(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"CSV Error on Line: (\d+)");
+        return match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    }
+
+    private static string CsvProblem(string message)
+    {
+        var expected = System.Text.RegularExpressions.Regex.Match(message, @"Expected Number of Columns: (\d+) Found: (\d+)");
+        if (expected.Success)
+        {
+            return $"the row has {expected.Groups[2].Value} cells but the header has {expected.Groups[1].Value} columns.";
+        }
+
+        var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var reason = lines.Skip(1).FirstOrDefault(l => !l.StartsWith("Original Line", StringComparison.Ordinal) && !l.StartsWith("Possible", StringComparison.Ordinal)) ?? FirstLine(message);
+        return reason.TrimEnd('.') + ".";
     }
 
     /// <summary>Ingests bars from memory as one batch; the content hash covers the bars in order.</summary>
@@ -124,20 +215,46 @@ public sealed partial class MarketStore
         return list;
     }
 
+    /// <summary>Quarantined rows with their batch and the source row as it was read, filtered by batch id and rule, in batch and row order.</summary>
+    public IReadOnlyList<QuarantinedRow> QuarantinedRows(string? batchId = null, string? rule = null)
+    {
+        var list = new List<QuarantinedRow>();
+        using var cmd = Command("""
+            SELECT b.batch_id, q.source, q.row_number, q.symbol, q.rule, q.message, q.raw_row FROM quarantine q JOIN ingest_batches b USING (batch_seq)
+            WHERE ($batch IS NULL OR b.batch_id = $batch) AND ($rule IS NULL OR q.rule = $rule) ORDER BY q.batch_seq, q.row_number
+            """, ("batch", batchId), ("rule", rule));
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(new QuarantinedRow(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+        }
+
+        return list;
+    }
+
     private T InTransaction<T>(Func<T> work)
     {
         DropStaging();
         using var transaction = _connection.BeginTransaction();
+        var committing = false;
         try
         {
             var result = work();
             DropStaging();
+            committing = true;
             transaction.Commit();
             return result;
         }
         catch
         {
-            transaction.Rollback();
+            // A commit that fails (the disk filled while writing the log) has already ended the transaction and
+            // written nothing: rolling back again would only hide its error.
+            if (!committing)
+            {
+                transaction.Rollback();
+            }
+
+            Execute("SET TimeZone = 'UTC'");
             DropStaging();
             throw;
         }
@@ -166,7 +283,9 @@ public sealed partial class MarketStore
         var columns = SourceColumns(source, options);
         var daily = options.Frequency == BarFrequency.Daily;
 
-        string Num(string canonical) => columns.TryGetValue(canonical, out var c) ? $"TRY_CAST({c} AS DOUBLE)" : "NULL::DOUBLE";
+        string Num(string canonical) => !columns.TryGetValue(canonical, out var c) ? "NULL::DOUBLE"
+            : options.DecimalSeparator == ',' ? $"TRY_CAST(replace({c}::VARCHAR, ',', '.') AS DOUBLE)"
+            : $"TRY_CAST({c} AS DOUBLE)";
         string Raw(string canonical) => columns.TryGetValue(canonical, out var c) ? c : "NULL";
         var zone = ResolveZone(options.SourceTimeZone, calendar);
         var knownLiteral = "TIMESTAMP '" + knownAt.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "'";
@@ -185,13 +304,15 @@ public sealed partial class MarketStore
         var malformedTests = numericPresent.Select(n => $"({Raw(n)} IS NOT NULL AND NOT coalesce(isfinite({Num(n)}), false))")
             .Append($"({time} IS NOT NULL AND {timeExpr} IS NULL)")
             .Concat(hasAvailable ? [$"({av} IS NOT NULL AND TRY_CAST({av} AS TIMESTAMPTZ) IS NULL)"] : []);
-        var missingTests = new[] { "open", "high", "low", "close", "volume" }.Select(n => $"{Raw(n)} IS NULL")
+        // A field the file has no column for is stored as missing; a present column with an empty cell is a missing value.
+        var requiredPresent = new[] { "open", "high", "low", "close", "volume" }.Where(columns.ContainsKey).ToArray();
+        var missingTests = requiredPresent.Select(n => $"{Raw(n)} IS NULL")
             .Append($"{time} IS NULL").Append($"{symbolExpr} IS NULL");
         var malformedChecks = numericPresent
             .Select(n => $"CASE WHEN {Raw(n)} IS NOT NULL AND NOT coalesce(isfinite({Num(n)}), false) THEN '{n}=''' || {Raw(n)}::VARCHAR || '''' END")
             .Append($"CASE WHEN {time} IS NOT NULL AND {timeExpr} IS NULL THEN '{timeName}=''' || {time}::VARCHAR || '''' END")
             .Concat(hasAvailable ? [$"CASE WHEN {av} IS NOT NULL AND TRY_CAST({av} AS TIMESTAMPTZ) IS NULL THEN 'available_at=''' || {av}::VARCHAR || '''' END"] : []);
-        var missingChecks = new[] { "open", "high", "low", "close", "volume" }
+        var missingChecks = requiredPresent
             .Select(n => $"CASE WHEN {Raw(n)} IS NULL THEN '{n}' END")
             .Append($"CASE WHEN {time} IS NULL THEN '{timeName}' END")
             .Append($"CASE WHEN {symbolExpr} IS NULL THEN 'symbol' END");
@@ -242,11 +363,14 @@ public sealed partial class MarketStore
                 }
             }
         }
-        finally
+        catch (DuckDBException)
         {
-            Execute("SET TimeZone = 'UTC'");
+            // A failed statement (a full disk, for one) aborts the transaction, which then refuses even SET; the
+            // rollback in InTransaction resets the zone, and the first error is the one to report.
+            throw;
         }
 
+        Execute("SET TimeZone = 'UTC'");
         if (violations > 0)
         {
             violations = ToLong(Scalar("SELECT count(*) FROM qp_chk WHERE rule IS NOT NULL"));
@@ -279,11 +403,26 @@ public sealed partial class MarketStore
             FROM qp_chk c JOIN qp_src src ON src.__row = c.__row
             WHERE c.rule IS NOT NULL
             """, ("seq", seq), ("source", source));
+        var byRule = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        if (quarantined > 0)
+        {
+            using var counts = Command("SELECT rule, count(*) FROM quarantine WHERE batch_seq = $seq GROUP BY rule", ("seq", seq));
+            using var reader = counts.ExecuteReader();
+            while (reader.Read())
+            {
+                byRule[reader.GetString(0)] = ToLong(reader.GetValue(1));
+            }
+        }
+
         Execute(
             "INSERT INTO ingest_batches VALUES ($seq, $id, 'bars', $source, $hash, $policy, $at, $read, $stored, $quarantined)",
             ("seq", seq), ("id", batchId), ("source", source), ("hash", contentHash), ("policy", options.Policy.ToString().ToLowerInvariant()),
             ("at", ingestedAt), ("read", rowsRead), ("stored", stored), ("quarantined", quarantined));
-        return new IngestResult(batchId, seq, source, contentHash, ingestedAt, rowsRead, stored, quarantined);
+        return new IngestResult(batchId, seq, source, contentHash, ingestedAt, rowsRead, stored, quarantined)
+        {
+            SkippedRules = SkippedRules(columns, rowsRead),
+            QuarantinedByRule = byRule,
+        };
     }
 
     /// <summary>
@@ -409,13 +548,14 @@ public sealed partial class MarketStore
                 $"{source}: the column map names '{sourceName}' for {canonical}, but the file has no such column. Columns found: {string.Join(", ", available.Where(c => c != "__row"))}."));
         }
 
-        var required = new List<string> { "open", "high", "low", "close", "volume" };
+        // Only close is required: index levels and adjusted-close exports have no open, high, low or volume.
+        var required = new List<string> { "close" };
         if (options.Symbol is null)
         {
             required.Insert(0, "symbol");
         }
 
-        foreach (var canonical in required.Concat(["vwap", "available_at"]))
+        foreach (var canonical in required.Concat(["open", "high", "low", "volume", "vwap", "available_at"]))
         {
             if (!map.ContainsKey(canonical) && Find(canonical) is { } found)
             {
@@ -438,7 +578,7 @@ public sealed partial class MarketStore
         {
             throw new ArgumentException(
                 $"{source}: required column(s) {string.Join(", ", missing)} not found. Columns found: {string.Join(", ", available.Where(c => c != "__row"))}. " +
-                "Map differently named columns (e.g. --map close=Close,timestamp=Datetime) or give --symbol for one-symbol files.");
+                "open, high, low, volume and vwap are optional. Map differently named columns (e.g. --map close=Close,timestamp=Datetime) or give --symbol for one-symbol files.");
         }
 
         return map;
@@ -493,6 +633,17 @@ public sealed partial class MarketStore
         if (first < calendar.FirstDate)
         {
             first = calendar.FirstDate;
+        }
+
+        // Bars past the calendar's rules have no session to match: they fail the session rule, row by row.
+        if (last > calendar.LastDate)
+        {
+            last = calendar.LastDate;
+        }
+
+        if (last < first)
+        {
+            return;
         }
 
         using var appender = _connection.CreateAppender("temp", "main", "qp_sess");

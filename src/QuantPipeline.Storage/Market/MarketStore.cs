@@ -45,7 +45,20 @@ public sealed partial class MarketStore : IDisposable
 
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         var connection = new DuckDBConnection($"Data Source={full}{(readOnly ? ";ACCESS_MODE=READ_ONLY" : string.Empty)}");
-        connection.Open();
+        try
+        {
+            connection.Open();
+        }
+        catch (DuckDBException e)
+        {
+            connection.Dispose();
+            throw new InvalidDataException(
+                Directory.Exists(full)
+                    ? $"Market store '{full}' is a directory; give the path of the store file (e.g. {System.IO.Path.Combine(full, "market.duckdb")})."
+                    : $"Market store '{full}' could not be opened as a DuckDB database ({FirstLine(e.Message)}). Give the path of a market store, or a new path to create one; the file was left as it was.",
+                e);
+        }
+
         var store = new MarketStore(connection, full, readOnly);
         try
         {
@@ -198,5 +211,13 @@ public sealed partial class MarketStore : IDisposable
     {
         using var cmd = Command(sql, parameters);
         return cmd.ExecuteScalar();
+    }
+
+    /// <summary>The first line of a DuckDB error, without its "Invalid Input Error:"-style prefix: the part a user can act on.</summary>
+    internal static string FirstLine(string message)
+    {
+        var line = message.Split('\n', 2)[0].Trim();
+        var colon = line.IndexOf("Error: ", StringComparison.Ordinal);
+        return colon >= 0 && colon < 40 ? line[(colon + "Error: ".Length)..] : line;
     }
 }

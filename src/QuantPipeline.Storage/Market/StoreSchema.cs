@@ -118,5 +118,16 @@ internal static class StoreSchema
             SELECT symbol, date, open, high, low, close, volume, NULL, ingested_at, 0, NULL FROM daily_bars_v1;
         DROP TABLE daily_bars_v1;
         """,
+        // 3: partial bar files. Only close is required; an open, high, low or volume the source lacks is NULL (NaN in panels).
+        """
+        ALTER TABLE daily_bars ALTER COLUMN open DROP NOT NULL;
+        ALTER TABLE daily_bars ALTER COLUMN high DROP NOT NULL;
+        ALTER TABLE daily_bars ALTER COLUMN low DROP NOT NULL;
+        ALTER TABLE daily_bars ALTER COLUMN volume DROP NOT NULL;
+        ALTER TABLE intraday_bars ALTER COLUMN open DROP NOT NULL;
+        ALTER TABLE intraday_bars ALTER COLUMN high DROP NOT NULL;
+        ALTER TABLE intraday_bars ALTER COLUMN low DROP NOT NULL;
+        ALTER TABLE intraday_bars ALTER COLUMN volume DROP NOT NULL;
+        """,
     ];
 }

@@ -173,6 +173,27 @@ public sealed class XnysCalendarTests
     }
 
     [Fact]
+    public void The_first_and_last_dates_of_the_rules_are_usable_and_past_them_the_error_names_both_limits()
+    {
+        // 1990-01-01 is New Year's Day, so the calendar's first session is the Tuesday after it.
+        Assert.Equal([new DateOnly(1990, 1, 2), new DateOnly(1990, 1, 3)], Nyse.Sessions(new DateOnly(1990, 1, 1), new DateOnly(1990, 1, 3)));
+        Assert.Null(Nyse.PreviousSessionOrNull(new DateOnly(1990, 1, 2)));
+        Assert.Equal(new DateOnly(1990, 1, 2), Nyse.PreviousSessionOrNull(new DateOnly(1990, 1, 3)));
+        var none = Assert.Throws<ArgumentOutOfRangeException>(() => Nyse.PreviousSession(new DateOnly(1990, 1, 2)));
+        Assert.Contains("no session before 1990-01-02", none.Message);
+        Assert.Contains("1990-01-01 to 2099-12-31", none.Message);
+
+        // 2099-12-31 is a Thursday: the last session the rules cover; nothing after it.
+        Assert.True(Nyse.IsSession(new DateOnly(2099, 12, 31)));
+        var after = Assert.Throws<ArgumentOutOfRangeException>(() => Nyse.NextSession(new DateOnly(2099, 12, 31)));
+        Assert.Contains("no session after 2099-12-31", after.Message);
+        var late = Assert.Throws<ArgumentOutOfRangeException>(() => Nyse.Sessions(new DateOnly(2099, 12, 1), new DateOnly(2100, 1, 31)));
+        Assert.Contains("1990-01-01 to 2099-12-31; 2100-01-31 is after that", late.Message);
+        var early = Assert.Throws<ArgumentOutOfRangeException>(() => Nyse.Sessions(new DateOnly(1989, 12, 1), new DateOnly(1990, 1, 31)));
+        Assert.Contains("1989-12-01 is before that", early.Message);
+    }
+
+    [Fact]
     public void Easter_matches_known_dates()
     {
         Assert.Equal(new DateOnly(2000, 4, 23), HolidayRules.EasterSunday(2000));

@@ -28,6 +28,32 @@ public sealed class RetrainSchedulerTests
     }
 
     [Fact]
+    public void Monthly_from_the_calendars_first_date_is_one_date_per_month_and_begins_on_its_first_session()
+    {
+        var dates = RetrainScheduler.Dates(D(1990, 1, 1), D(2024, 12, 31), "monthly");
+        Assert.Equal(35 * 12, dates.Count);
+        // 1990-01-01 is New Year's Day; 1990-02-01 a Thursday; 2007-01-01 and -02 were closed (New Year, President Ford).
+        Assert.Equal(D(1990, 1, 2), dates[0]);
+        Assert.Equal(D(1990, 2, 1), dates[1]);
+        Assert.Contains(D(2007, 1, 3), dates);
+        Assert.Equal(D(2024, 12, 2), dates[^1]);
+        // One per calendar month, each a weekday within the month's first four days (a Monday holiday after a weekend
+        // pushes the first session to the 4th at the latest).
+        Assert.Equal(dates.Count, dates.Select(d => (d.Year, d.Month)).Distinct().Count());
+        Assert.All(dates, d => Assert.True(d.Day <= 4 && d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday), d.ToString("O")));
+    }
+
+    [Fact]
+    public void A_range_past_the_calendars_rules_is_refused_naming_the_limits()
+    {
+        var early = Assert.ThrowsAny<ArgumentException>(() => RetrainScheduler.Dates(D(1989, 12, 1), D(1990, 3, 1), "monthly"));
+        Assert.Contains("1990-01-01 to 2099-12-31", early.Message);
+        var late = Assert.ThrowsAny<ArgumentException>(() => RetrainScheduler.Dates(D(2099, 11, 1), D(2100, 3, 1), "monthly"));
+        Assert.Contains("2100-03-01 is after that", late.Message);
+        Assert.Equal([D(2099, 11, 2), D(2099, 12, 1)], RetrainScheduler.Dates(D(2099, 11, 1), D(2099, 12, 31), "monthly"));
+    }
+
+    [Fact]
     public void A_range_starting_mid_month_does_not_make_its_first_session_a_retrain_date()
     {
         Assert.Equal([D(2024, 2, 1), D(2024, 3, 1)], RetrainScheduler.Dates(D(2024, 1, 15), D(2024, 3, 31), "monthly"));
