@@ -149,13 +149,14 @@ public sealed class IngestCorpusTests : IDisposable
     [Fact]
     public void An_unreadable_file_is_named_with_permission_denied()
     {
-        // Root reads any file, so the check runs qp as the unprivileged user 'nobody' (uid 65534) when the tests run as root.
+        // Root reads any file, so when the tests run as root qp runs without the capabilities that override file modes
+        // (the rest of the checkout stays reachable: a clone in a private folder is still root's own).
         var path = Build("bom.csv");
         File.SetUnixFileMode(path, UnixFileMode.None);
         File.SetUnixFileMode(_dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute);
         var store = Path.Combine(_dir, "unreadable.duckdb");
         var (exit, output, error) = Environment.UserName == "root"
-            ? RunAsNobody("ingest", path, "--store", store, "--add-symbols")
+            ? RunWithoutFileOverride("ingest", path, "--store", store, "--add-symbols")
             : QpProcess.Run("ingest", path, "--store", store, "--add-symbols");
         Assert.True(exit == 2, output + error);
         Assert.Contains("bom.csv' cannot be read: permission denied", error);
@@ -431,10 +432,11 @@ public sealed class IngestCorpusTests : IDisposable
         }
     }
 
-    private static (int Exit, string Out, string Err) RunAsNobody(params string[] args)
+    private static (int Exit, string Out, string Err) RunWithoutFileOverride(params string[] args)
     {
         var info = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", Path.Combine(AppContext.BaseDirectory, "qp.dll") }.Concat(args))
+        const string caps = "-dac_override,-dac_read_search";
+        foreach (var a in new[] { "--inh-caps=" + caps, "--bounding-set=" + caps, "dotnet", Path.Combine(AppContext.BaseDirectory, "qp.dll") }.Concat(args))
         {
             info.ArgumentList.Add(a);
         }

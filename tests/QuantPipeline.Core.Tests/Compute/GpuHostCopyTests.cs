@@ -8,8 +8,10 @@ namespace QuantPipeline.Core.Tests.Compute;
 /// garbage collection during a host ↔ device copy moved the array and the copy read or wrote its old address (a
 /// heap dump showed the 16 cells a compaction shifted an output array by written past its new end). Here collections
 /// run on another thread without pause while fresh (movable, young) arrays go through every copy path, and each
-/// result is checked cell by cell against a plain loop.
+/// result is checked cell by cell against a plain loop. The forced collections stall every thread in the process, so
+/// these tests run alone, after the parallel classes (run beside them they slowed the whole suite to a standstill).
 /// </summary>
+[Collection(GcStressCollection.Name)]
 public sealed class GpuHostCopyTests
 {
     [Fact]
@@ -140,4 +142,10 @@ public sealed class GpuHostCopyTests
         // The collections really ran alongside the copies.
         Assert.True(collections > 0);
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class GcStressCollection
+{
+    public const string Name = "forced garbage collections";
 }
